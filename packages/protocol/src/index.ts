@@ -1,0 +1,3 @@
+export * from './wire.js';
+export * from './api.js';
+export * from './i18n.js';

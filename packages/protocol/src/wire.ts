@@ -1,0 +1,238 @@
+/**
+ * Wire protocol v1: every frame that crosses the WebSocket, as zod schemas.
+ * The server validates every inbound frame with these; clients import the inferred types.
+ * See docs/protocol.md for the narrative version.
+ */
+import { z } from 'zod';
+
+/** Bumped on any breaking change to a frame's shape; negotiated in `hello`. */
+export const PROTOCOL_VERSION = 1;
+/** WebSocket subprotocol carrying the version; the server echoes it on upgrade. */
+export const SUBPROTOCOL = `carechat.v${PROTOCOL_VERSION}`;
+/** Prefix of the subprotocol entry that carries a widget session token at upgrade. */
+export const AUTH_SUBPROTOCOL_PREFIX = 'carechat.auth.';
+/** Largest frame the server accepts, in bytes (UTF-8). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Largest message body, in characters, after trimming. */
+export const MAX_BODY_CHARS = 4000;
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
+/** A client-chosen idempotency key for one message (a UUID is ideal). */
+export const ClientMsgId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'clientMsgId must be 8-64 characters of A-Z a-z 0-9 _ -');
+
+export const Language = z.enum(['en', 'es']);
+export type Language = z.infer<typeof Language>;
+
+export const Role = z.enum(['cardmember', 'agent', 'supervisor']);
+export type Role = z.infer<typeof Role>;
+
+export const AuthorRole = z.enum(['cardmember', 'agent', 'assistant', 'system']);
+export type AuthorRole = z.infer<typeof AuthorRole>;
+
+export const ConversationStatus = z.enum(['bot', 'queued', 'assigned', 'closed']);
+export type ConversationStatus = z.infer<typeof ConversationStatus>;
+
+/** System notices are stored as messages so they replay and appear in transcripts. */
+export const SystemCode = z.enum([
+  'conversation.queued',
+  'agent.joined',
+  'agent.left',
+  'conversation.closed_by_agent',
+  'conversation.closed_by_cardmember',
+  'conversation.closed_by_system',
+]);
+export type SystemCode = z.infer<typeof SystemCode>;
+
+export const Message = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  seq: z.number().int().positive(),
+  clientMsgId: z.string().nullable(),
+  author: z.object({
+    role: AuthorRole,
+    id: z.string().nullable(),
+    /** First name for agents, "Assistant" for the bot; null for system notices. */
+    name: z.string().nullable(),
+  }),
+  kind: z.enum(['text', 'system']),
+  /** Already redacted: raw input never leaves the edge. */
+  body: z.string(),
+  system: z
+    .object({ code: SystemCode, params: z.record(z.string(), z.string()) })
+    .nullable(),
+  /** Suggested replies the client may render as buttons. */
+  quickReplies: z.array(z.string()).default([]),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const QueueInfo = z.object({
+  teamId: z.string(),
+  teamName: z.string(),
+  position: z.number().int().positive(),
+  estimatedWaitSeconds: z.number().int().nonnegative(),
+  agentsAvailable: z.number().int().nonnegative(),
+});
+export type QueueInfo = z.infer<typeof QueueInfo>;
+
+export const ConversationView = z.object({
+  id: z.string(),
+  status: ConversationStatus,
+  language: Language,
+  card: z.object({ id: z.string(), last4: z.string().length(4), productName: z.string() }),
+  cardmember: z.object({ id: z.string(), firstName: z.string(), lastName: z.string() }),
+  agent: z.object({ id: z.string(), firstName: z.string() }).nullable(),
+  teamId: z.string().nullable(),
+  queue: QueueInfo.nullable(),
+  lastSeq: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  queuedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type ConversationView = z.infer<typeof ConversationView>;
+
+// ---------------------------------------------------------------- client -> server
+
+export const HelloFrame = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int(),
+  client: z.string().max(100).optional(),
+});
+export const SubscribeFrame = z.object({
+  type: z.literal('subscribe'),
+  conversationId: Id,
+  /** Highest seq the client already holds; the server replays everything newer. */
+  lastSeq: z.number().int().nonnegative().default(0),
+});
+export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), conversationId: Id });
+export const SendFrame = z.object({
+  type: z.literal('send'),
+  conversationId: Id,
+  clientMsgId: ClientMsgId,
+  body: z.string(),
+});
+export const TypingFrame = z.object({
+  type: z.literal('typing'),
+  conversationId: Id,
+  state: z.enum(['start', 'stop']),
+});
+export const PingFrame = z.object({ type: z.literal('ping'), nonce: z.string().max(64).optional() });
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  HelloFrame,
+  SubscribeFrame,
+  UnsubscribeFrame,
+  SendFrame,
+  TypingFrame,
+  PingFrame,
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type SendFrame = z.infer<typeof SendFrame>;
+
+// ---------------------------------------------------------------- server -> client
+
+export const ErrorCode = z.enum([
+  'bad_json',
+  'bad_frame',
+  'frame_too_large',
+  'message_empty',
+  'message_too_long',
+  'rate_limited',
+  'unsupported_protocol',
+  'hello_required',
+  'unauthorized',
+  'session_expired',
+  'forbidden',
+  'conversation_not_found',
+  'conversation_closed',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  protocol: number;
+  connectionId: string;
+  identity: { role: Role; id: string; displayName: string; language: Language };
+  /** Send a `ping` at least this often, or the server may drop the connection. */
+  heartbeatMs: number;
+}
+export interface SubscribedFrame {
+  type: 'subscribed';
+  conversationId: string;
+  /** Highest seq stored when replay finished; everything up to it has been sent. */
+  headSeq: number;
+  conversation: ConversationView;
+}
+export interface AckFrame {
+  type: 'ack';
+  conversationId: string;
+  clientMsgId: string;
+  seq: number;
+  messageId: string;
+  /** True when this clientMsgId was already stored: the first result is returned. */
+  duplicate: boolean;
+  /** The stored (redacted) body, so the sender can replace its optimistic copy. */
+  body: string;
+  createdAt: string;
+}
+export interface MessageFrame {
+  type: 'message';
+  message: Message;
+}
+export interface ConversationFrame {
+  type: 'conversation';
+  conversation: ConversationView;
+}
+export interface TypingEventFrame {
+  type: 'typing';
+  conversationId: string;
+  from: { role: AuthorRole; name: string | null };
+  state: 'start' | 'stop';
+}
+export interface InboxFrame {
+  type: 'inbox';
+  /** Conversations waiting in queues this agent serves, oldest first by priority. */
+  waiting: ConversationView[];
+  /** Conversations assigned to this agent and not closed. */
+  mine: ConversationView[];
+}
+export interface ErrorFrame {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+  conversationId?: string;
+  clientMsgId?: string;
+}
+export interface PongFrame {
+  type: 'pong';
+  nonce?: string;
+  serverTime: string;
+}
+
+export type ServerFrame =
+  | WelcomeFrame
+  | SubscribedFrame
+  | AckFrame
+  | MessageFrame
+  | ConversationFrame
+  | TypingEventFrame
+  | InboxFrame
+  | ErrorFrame
+  | PongFrame;
+
+/** WebSocket close codes the server uses (4000-4999 are application codes). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  tooBig: 1009,
+  unauthorized: 4401,
+  sessionExpired: 4403,
+  rateLimited: 4429,
+  unsupportedProtocol: 4400,
+} as const;

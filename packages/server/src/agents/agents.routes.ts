@@ -1,0 +1,69 @@
+/** Staff sign-in, session and availability (`/api/auth/...`, `/api/agent/...`). */
+import { AgentStatusRequest, LoginRequest, type StaffSessionResponse } from '@carechat/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from '../bus/bus.js';
+import { channels } from '../bus/events.js';
+import type { IdentityService } from '../identity/identity.service.js';
+import type { SessionsStore } from '../identity/sessions.store.js';
+import { STAFF_COOKIE, staff } from '../transport/auth.js';
+import { parse } from '../transport/validate.js';
+import { AppError } from '../shared/errors.js';
+import type { AgentsService } from './agents.service.js';
+import { LoginThrottle } from './login-throttle.js';
+
+export function agentRoutes(
+  app: FastifyInstance,
+  d: { identity: IdentityService; agents: AgentsService; sessions: SessionsStore; bus: Bus; secureCookies: boolean; now: () => Date },
+) {
+  const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 5 * 60_000 });
+
+  app.post('/api/auth/login', async (req, reply): Promise<StaffSessionResponse> => {
+    const { email, password } = parse(LoginRequest, req.body);
+    const key = `${req.ip}|${email}`;
+    const nowMs = d.now().getTime();
+    if (throttle.blocked(key, nowMs)) {
+      throw new AppError('rate_limited', 429, 'Too many sign-in attempts. Wait a few minutes and try again.');
+    }
+    let result;
+    try {
+      result = await d.identity.staffLogin(email, password);
+    } catch (err) {
+      throttle.fail(key, nowMs);
+      throw err;
+    }
+    throttle.reset(key);
+    reply.setCookie(STAFF_COOKIE, result.token, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: d.secureCookies,
+      path: '/',
+      expires: new Date(result.session.expiresAt),
+    });
+    return {
+      agent: await d.agents.view(result.agent.id),
+      csrfToken: result.session.csrfToken ?? '',
+      expiresAt: result.session.expiresAt,
+    };
+  });
+
+  app.get('/api/auth/me', async (req): Promise<StaffSessionResponse> => {
+    const s = await staff(d.identity, req);
+    return { agent: await d.agents.view(s.actor.agentId), csrfToken: s.csrfToken, expiresAt: s.expiresAt };
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    const s = await staff(d.identity, req);
+    await d.sessions.revoke(s.actor.sessionHash);
+    await d.agents.setStatus(s.actor.agentId, 'offline');
+    // Every socket opened with this session closes, on every node.
+    await d.bus.publish(channels.sessions, { name: 'session.revoked', payload: { sessionHash: s.actor.sessionHash } });
+    reply.clearCookie(STAFF_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.put('/api/agent/status', async (req) => {
+    const { actor } = await staff(d.identity, req);
+    const { status } = parse(AgentStatusRequest, req.body);
+    return { agent: await d.agents.setStatus(actor.agentId, status) };
+  });
+}

@@ -1,0 +1,54 @@
+/** Agents, their skills (team x language) and availability. */
+import type { Db } from '../store/db.js';
+import type { AgentsTable } from '../store/schema.js';
+
+export interface Skill {
+  teamId: string;
+  language: 'en' | 'es';
+}
+
+export class AgentsStore {
+  constructor(private readonly db: Db) {}
+
+  byEmail(email: string): Promise<AgentsTable | undefined> {
+    return this.db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+
+  byId(id: string): Promise<AgentsTable | undefined> {
+    return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async skills(agentId: string): Promise<Skill[]> {
+    const rows = await this.db
+      .selectFrom('agent_skills')
+      .select(['team_id', 'language'])
+      .where('agent_id', '=', agentId)
+      .execute();
+    return rows.map((r) => ({ teamId: r.team_id, language: r.language }));
+  }
+
+  async setStatus(agentId: string, status: AgentsTable['status'], now: string): Promise<void> {
+    await this.db
+      .updateTable('agents')
+      .set({ status, status_changed_at: now })
+      .where('id', '=', agentId)
+      .execute();
+  }
+
+  /** Available agents holding the skill: the divisor of the wait estimate. */
+  async countAvailable(teamId: string, language: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('agents as a')
+      .innerJoin('agent_skills as s', 's.agent_id', 'a.id')
+      .select((eb) => eb.fn.count<number>('a.id').distinct().as('n'))
+      .where('a.status', '=', 'available')
+      .where('s.team_id', '=', teamId)
+      .where('s.language', '=', language as 'en')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  team(id: string) {
+    return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The seam between conversations and the virtual assistant. The conversation service only knows this
+ * interface; the NLU engine, flows and knowledge answers live behind it (see the assistant issue).
+ */
+import type { Language } from '@carechat/protocol';
+
+export interface AssistantContext {
+  conversationId: string;
+  language: Language;
+  status: 'bot' | 'queued' | 'assigned' | 'closed';
+  cardmemberFirstName: string;
+  cardLast4: string;
+  /** Only the redacted text ever reaches the assistant. */
+  text: string;
+  queue?: { position: number; estimatedWaitSeconds: number } | null;
+}
+
+export interface AssistantReply {
+  text: string;
+  quickReplies?: string[];
+}
+
+export interface AssistantDecision {
+  replies: AssistantReply[];
+  /** Hand the chat to a human team. */
+  handoff?: { teamId: string; reason: string; priority?: number };
+  /** Switch the conversation's language (e.g. "¿puedo hablar en español?"). */
+  language?: Language;
+}
+
+export interface Assistant {
+  greet(ctx: Omit<AssistantContext, 'text'>): AssistantDecision;
+  respond(ctx: AssistantContext): Promise<AssistantDecision>;
+}

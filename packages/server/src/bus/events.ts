@@ -1,0 +1,32 @@
+/**
+ * The typed event catalog: `resource.verb` names and their payloads. Events are published on the
+ * bus only after the transaction that caused them commits.
+ */
+import type { ConversationView, Message } from '@carechat/protocol';
+
+export interface EventCatalog {
+  'message.created': { conversationId: string; message: Message; audience: 'all' | 'staff' };
+  'conversation.updated': { conversation: ConversationView };
+  'conversation.typing': {
+    conversationId: string;
+    connectionId: string;
+    from: { role: 'cardmember' | 'agent' | 'assistant'; name: string | null };
+    state: 'start' | 'stop';
+  };
+  /** Something changed in the queues or assignments; consoles refresh their inbox. */
+  'queue.changed': { teamId: string | null; language: string | null };
+  /** A session ended (logout/expiry): every socket using it must close. */
+  'session.revoked': { sessionHash: string };
+}
+export type EventName = keyof EventCatalog;
+export interface BusEvent<N extends EventName = EventName> {
+  name: N;
+  payload: EventCatalog[N];
+}
+
+/** Channels scope who hears an event: one conversation, the staff floor, or one session. */
+export const channels = {
+  conversation: (id: string) => `conversation:${id}`,
+  staff: 'staff',
+  sessions: 'sessions',
+} as const;

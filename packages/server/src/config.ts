@@ -1,0 +1,130 @@
+/**
+ * The one validated configuration object. Nothing else in the server reads `process.env`:
+ * it is parsed here once at boot and fails fast with a readable message.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'DATABASE_URL must start with postgres://, sqlite: or file:')
+    .optional(),
+  ALLOWED_ORIGINS: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Shared HS256 secret(s) for the host site's chat tokens, comma separated, newest first (rotation). */
+  IDENTITY_SECRETS: z.string().optional(),
+  IDENTITY_ISSUER: z.string().default('carechat-demo-site'),
+  IDENTITY_AUDIENCE: z.string().default('carechat'),
+  SITE_SESSION_SECRET: z.string().optional(),
+  WIDGET_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
+  STAFF_SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(86400).default(8 * 3600),
+  AVERAGE_HANDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(360),
+  DEMO: bool.optional(),
+  SECURE_COOKIES: bool.optional(),
+});
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  publicUrl: string | null;
+  dataDir: string;
+  database: DatabaseConfig;
+  /** Exact origins allowed to open WebSockets; empty means "same origin as the request's Host". */
+  allowedOrigins: string[];
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  identity: { secrets: Uint8Array[]; issuer: string; audience: string; maxTokenAgeSeconds: number };
+  site: { enabled: boolean; sessionSecret: Uint8Array; chatTokenTtlSeconds: number };
+  widgetSessionTtlSeconds: number;
+  staffSessionTtlSeconds: number;
+  averageHandleSeconds: number;
+  secureCookies: boolean;
+  ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Reads a secret from the data dir, creating it on first boot (demo/dev convenience only). */
+function persistentSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, `${name}.secret`);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = randomBytes(32).toString('base64url');
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+/** Parses the environment into a Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  let database: DatabaseConfig;
+  if (!e.DATABASE_URL) database = { kind: 'sqlite', file: path.join(dataDir, 'carechat.sqlite') };
+  else if (e.DATABASE_URL.startsWith('postgres')) database = { kind: 'postgres', url: e.DATABASE_URL };
+  else database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '')) };
+
+  if (production && !e.IDENTITY_SECRETS) {
+    throw new ConfigError('Invalid configuration:\n  IDENTITY_SECRETS: required in production');
+  }
+  const secretStrings = (e.IDENTITY_SECRETS ?? persistentSecret(dataDir, 'identity'))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (secretStrings.some((s) => s.length < 32)) {
+    throw new ConfigError('Invalid configuration:\n  IDENTITY_SECRETS: each secret needs at least 32 characters');
+  }
+  const enc = new TextEncoder();
+  const publicUrl = e.PUBLIC_URL ?? null;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    dataDir,
+    database,
+    allowedOrigins: (e.ALLOWED_ORIGINS ?? publicUrl ?? '')
+      .split(',')
+      .map((s) => s.trim().replace(/\/$/, ''))
+      .filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    identity: {
+      secrets: secretStrings.map((s) => enc.encode(s)),
+      issuer: e.IDENTITY_ISSUER,
+      audience: e.IDENTITY_AUDIENCE,
+      maxTokenAgeSeconds: 600,
+    },
+    site: {
+      enabled: e.DEMO ?? !production,
+      sessionSecret: enc.encode(e.SITE_SESSION_SECRET ?? persistentSecret(dataDir, 'site-session')),
+      chatTokenTtlSeconds: 300,
+    },
+    widgetSessionTtlSeconds: e.WIDGET_SESSION_TTL_SECONDS,
+    staffSessionTtlSeconds: e.STAFF_SESSION_TTL_SECONDS,
+    averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
+    secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
+    ws: { maxFrameBytes: 64 * 1024, heartbeatMs: 25_000, ratePerSecond: 10, burst: 30 },
+  };
+}

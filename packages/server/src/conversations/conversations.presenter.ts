@@ -1,0 +1,49 @@
+/** Maps store rows to the wire types of @carechat/protocol. */
+import type { ConversationView, Message, QueueInfo } from '@carechat/protocol';
+import type { MessagesTable } from '../store/schema.js';
+import type { ConversationRow } from './conversations.store.js';
+
+export function presentMessage(row: MessagesTable): Message {
+  const meta = safeJson(row.meta) as { system?: Message['system']; quickReplies?: string[] };
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    clientMsgId: row.client_msg_id,
+    author: { role: row.author_type, id: row.author_id, name: row.author_name },
+    kind: row.kind,
+    body: row.body,
+    system: meta.system ?? null,
+    quickReplies: meta.quickReplies ?? [],
+    createdAt: row.created_at,
+  };
+}
+
+export function presentConversation(row: ConversationRow, queue: QueueInfo | null): ConversationView {
+  return {
+    id: row.id,
+    status: row.status,
+    language: row.language,
+    card: { id: row.card_id, last4: row.card_last4, productName: row.card_product },
+    cardmember: { id: row.cardmember_id, firstName: row.cm_first_name, lastName: row.cm_last_name },
+    agent:
+      row.assigned_agent_id && row.agent_first_name
+        ? { id: row.assigned_agent_id, firstName: row.agent_first_name }
+        : null,
+    teamId: row.team_id,
+    queue,
+    lastSeq: Number(row.last_seq),
+    createdAt: row.created_at,
+    queuedAt: row.queued_at,
+    closedAt: row.closed_at,
+  };
+}
+
+function safeJson(s: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(s);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

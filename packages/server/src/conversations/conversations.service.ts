@@ -1,0 +1,493 @@
+/**
+ * Conversations: the life of a message (authorize -> redact -> persist with seq -> publish after
+ * commit), the assistant's turns, handoff to a queue, acceptance by an agent, and the end of a chat.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  MAX_BODY_CHARS,
+  systemStrings,
+  translator,
+  type ConversationView,
+  type Language,
+  type Message,
+  type QueueInfo,
+  type SystemCode,
+} from '@carechat/protocol';
+import type { Transaction } from 'kysely';
+import type { AgentsStore } from '../agents/agents.store.js';
+import type { Assistant, AssistantDecision } from '../assistant/assistant.js';
+import type { Bus } from '../bus/bus.js';
+import { channels } from '../bus/events.js';
+import type { Redactor } from '../redaction/redactor.js';
+import { iso, type Clock } from '../shared/clock.js';
+import { AppError, conflict, notFound } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { Database } from '../store/schema.js';
+import { canAccept, canRead, canWrite, type Actor } from './conversations.policy.js';
+import { presentConversation, presentMessage } from './conversations.presenter.js';
+import type { ConversationRow, ConversationsStore, NewMessage } from './conversations.store.js';
+
+export interface ConversationServiceDeps {
+  store: ConversationsStore;
+  agents: AgentsStore;
+  bus: Bus;
+  assistant: Assistant;
+  redactor: Redactor;
+  clock: Clock;
+  logger: Logger;
+  averageHandleSeconds: number;
+}
+
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+  redactedTypes: string[];
+}
+
+const notFoundError = () => notFound('conversation_not_found', 'That conversation does not exist or is not yours.');
+
+export class ConversationService {
+  /** Per-conversation chain so assistant turns run in message order. */
+  private readonly assistantQueue = new Map<string, Promise<void>>();
+
+  constructor(private readonly d: ConversationServiceDeps) {}
+
+  // ------------------------------------------------------------------ reads
+
+  /** Loads a conversation the actor may read, or throws conversation_not_found (never "forbidden"). */
+  async getReadable(actor: Actor, id: string): Promise<ConversationRow> {
+    const row = await this.d.store.get(id);
+    if (!row || !canRead(actor, row)) throw notFoundError();
+    return row;
+  }
+
+  async view(row: ConversationRow): Promise<ConversationView> {
+    return presentConversation(row, await this.queueInfo(row));
+  }
+
+  async viewById(id: string): Promise<ConversationView | null> {
+    const row = await this.d.store.get(id);
+    return row ? this.view(row) : null;
+  }
+
+  /** The cardmember's preferred language, for chats they start. */
+  async languageOf(actor: Actor): Promise<Language | null> {
+    return actor.role === 'cardmember' ? this.d.store.cardmemberLanguage(actor.cardmemberId) : null;
+  }
+
+  async messagesAfter(actor: Actor, id: string, afterSeq: number): Promise<Message[]> {
+    await this.getReadable(actor, id);
+    const rows = await this.d.store.messagesAfter(id, afterSeq);
+    return rows.map(presentMessage);
+  }
+
+  async queueInfo(row: ConversationRow): Promise<QueueInfo | null> {
+    if (row.status !== 'queued' || !row.team_id) return null;
+    const [position, agentsAvailable, team] = await Promise.all([
+      this.d.store.queuePosition(row),
+      this.d.agents.countAvailable(row.team_id, row.language),
+      this.d.agents.team(row.team_id),
+    ]);
+    // Rough model for the spine: each available agent clears one chat per average handle time.
+    const estimatedWaitSeconds = Math.round((position * this.d.averageHandleSeconds) / Math.max(1, agentsAvailable));
+    return {
+      teamId: row.team_id,
+      teamName: (row.language === 'es' ? team?.name_es : team?.name_en) ?? row.team_id,
+      position,
+      estimatedWaitSeconds,
+      agentsAvailable,
+    };
+  }
+
+  // ------------------------------------------------------------------ cardmember entry
+
+  /** The open chat for this card, or a new one greeted by the assistant. */
+  async openForCard(input: {
+    cardmemberId: string;
+    cardId: string;
+    language: Language;
+  }): Promise<ConversationRow> {
+    const existing = await this.d.store.findOpenForCard(input.cardmemberId, input.cardId);
+    if (existing) return existing;
+    const now = iso(this.d.clock.now());
+    const id = randomUUID();
+    await this.d.store.transaction(async (tx) => {
+      await this.d.store.insert(tx, {
+        id,
+        cardmember_id: input.cardmemberId,
+        card_id: input.cardId,
+        language: input.language,
+        status: 'bot',
+        team_id: null,
+        priority: 0,
+        queued_at: null,
+        assigned_agent_id: null,
+        assigned_at: null,
+        closed_at: null,
+        closed_by: null,
+        last_seq: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.created',
+        conversationId: id,
+        actorType: 'cardmember',
+        actorId: input.cardmemberId,
+        payload: { cardId: input.cardId },
+        now,
+      });
+    });
+    const row = (await this.d.store.get(id))!;
+    const greeting = this.d.assistant.greet({
+      conversationId: id,
+      language: row.language,
+      status: row.status,
+      cardmemberFirstName: row.cm_first_name,
+      cardLast4: row.card_last4,
+    });
+    await this.applyDecision(row, greeting);
+    return (await this.d.store.get(id))!;
+  }
+
+  // ------------------------------------------------------------------ the life of a message
+
+  /**
+   * Stores one message from a cardmember or agent. Persist before ack: the caller acks only after this
+   * resolves. A repeated clientMsgId returns the first stored message with duplicate=true.
+   */
+  async send(actor: Actor, input: { conversationId: string; clientMsgId: string; body: string }): Promise<SendResult> {
+    const row = await this.getReadable(actor, input.conversationId);
+    // A retry of something already stored must succeed even if the chat has since closed.
+    const prior = await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId);
+    if (prior) return { message: presentMessage(prior), duplicate: true, redactedTypes: [] };
+    if (!canWrite(actor, row)) {
+      if (row.status === 'closed') throw conflict('conversation_closed', 'This chat has ended.');
+      throw new AppError('forbidden', 403, 'You cannot write to this conversation right now.');
+    }
+    const trimmed = input.body.trim();
+    if (!trimmed) throw new AppError('message_empty', 400, 'The message is empty.');
+    if (trimmed.length > MAX_BODY_CHARS) {
+      throw new AppError('message_too_long', 400, `Messages can be at most ${MAX_BODY_CHARS} characters.`);
+    }
+    // Redaction at the edge: from here on only the redacted text exists.
+    const redaction = this.d.redactor.redact(trimmed);
+    const author: Pick<NewMessage, 'authorType' | 'authorId' | 'authorName'> =
+      actor.role === 'cardmember'
+        ? { authorType: 'cardmember', authorId: actor.cardmemberId, authorName: actor.firstName }
+        : { authorType: 'agent', authorId: actor.agentId, authorName: actor.firstName };
+    const now = iso(this.d.clock.now());
+    const result = await this.d.store.transaction(
+      (tx) =>
+        this.d.store.append(
+          tx,
+          row.id,
+          {
+            ...author,
+            clientMsgId: input.clientMsgId,
+            kind: 'text',
+            body: redaction.text,
+            meta: redaction.findings.length
+              ? { redactions: redaction.findings.map((f) => ({ type: f.type, start: f.start, end: f.end })) }
+              : {},
+          },
+          now,
+        ),
+      // A concurrent retry won the race on (conversation, clientMsgId): return its row.
+      async () => ({ row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!, duplicate: true }),
+    );
+    const message = presentMessage(result.row);
+    if (!result.duplicate) {
+      await this.publishMessage(message);
+      if (actor.role === 'cardmember' && (row.status === 'bot' || row.status === 'queued')) {
+        this.enqueueAssistantTurn(row.id, message.body);
+      }
+    }
+    return { message, duplicate: result.duplicate, redactedTypes: [...new Set(redaction.findings.map((f) => f.type))] };
+  }
+
+  /** Resolves when every pending assistant turn has finished (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.assistantQueue.size) await Promise.all([...this.assistantQueue.values()]);
+  }
+
+  private enqueueAssistantTurn(conversationId: string, text: string): void {
+    const prev = this.assistantQueue.get(conversationId) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.assistantTurn(conversationId, text))
+      .catch((err: unknown) => this.d.logger.error({ err, conversationId }, 'assistant turn failed'))
+      .finally(() => {
+        if (this.assistantQueue.get(conversationId) === next) this.assistantQueue.delete(conversationId);
+      });
+    this.assistantQueue.set(conversationId, next);
+  }
+
+  private async assistantTurn(conversationId: string, text: string): Promise<void> {
+    const row = await this.d.store.get(conversationId);
+    if (!row || (row.status !== 'bot' && row.status !== 'queued')) return;
+    const queue = await this.queueInfo(row);
+    const decision = await this.d.assistant.respond({
+      conversationId,
+      language: row.language,
+      status: row.status,
+      cardmemberFirstName: row.cm_first_name,
+      cardLast4: row.card_last4,
+      text,
+      queue,
+    });
+    await this.applyDecision(row, decision);
+  }
+
+  private async applyDecision(row: ConversationRow, decision: AssistantDecision): Promise<void> {
+    for (const reply of decision.replies) {
+      await this.appendAndPublish(row.id, {
+        clientMsgId: null,
+        authorType: 'assistant',
+        authorId: null,
+        authorName: 'Assistant',
+        kind: 'text',
+        body: reply.text,
+        meta: reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {},
+      });
+    }
+    if (decision.handoff && row.status === 'bot') {
+      await this.enqueue(row.id, decision.handoff.teamId, decision.handoff.priority ?? 0, decision.handoff.reason);
+    }
+  }
+
+  // ------------------------------------------------------------------ queue and agents
+
+  /** Puts a conversation in the queue of (team, language). */
+  async enqueue(conversationId: string, teamId: string, priority: number, reason: string): Promise<void> {
+    const now = iso(this.d.clock.now());
+    const row = await this.d.store.get(conversationId);
+    if (!row || row.status !== 'bot') return;
+    const team = await this.d.agents.team(teamId);
+    const teamName = (row.language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
+    const message = await this.d.store.transaction(async (tx) => {
+      await this.d.store.update(tx, conversationId, {
+        status: 'queued',
+        team_id: teamId,
+        priority,
+        queued_at: now,
+        updated_at: now,
+      });
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.queued',
+        conversationId,
+        actorType: 'assistant',
+        actorId: null,
+        payload: { teamId, reason, priority },
+        now,
+      });
+      return this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+    });
+    await this.publishMessage(message);
+    await this.publishQueueChange(teamId, row.language);
+  }
+
+  /** An agent takes a waiting chat. Exactly one agent wins; the rest get conversation_not_waiting. */
+  async accept(actor: Actor, conversationId: string): Promise<ConversationView> {
+    if (actor.role === 'cardmember') throw notFoundError();
+    const row = await this.d.store.get(conversationId);
+    if (!row || !canAccept(actor, row)) throw notFoundError();
+    if (row.status !== 'queued') throw conflict('conversation_not_waiting', 'This chat is no longer waiting.');
+    const now = iso(this.d.clock.now());
+    const message = await this.d.store.transaction(async (tx) => {
+      if (!(await this.d.store.claim(tx, conversationId, actor.agentId, now))) return null;
+      await this.d.store.addParticipant(tx, {
+        conversation_id: conversationId,
+        participant_type: 'agent',
+        participant_id: actor.agentId,
+        role: 'assignee',
+        joined_at: now,
+        left_at: null,
+      });
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.assigned',
+        conversationId,
+        actorType: 'agent',
+        actorId: actor.agentId,
+        payload: { agentId: actor.agentId },
+        now,
+      });
+      return this.systemMessage(tx, row, 'agent.joined', { name: actor.firstName }, now);
+    });
+    if (!message) throw conflict('conversation_not_waiting', 'Another agent already took this chat.');
+    await this.publishMessage(message);
+    await this.publishQueueChange(row.team_id, row.language);
+    return (await this.viewById(conversationId))!;
+  }
+
+  /** Ends a chat (cardmember or assigned agent). Idempotent: ending a closed chat returns it. */
+  async end(actor: Actor, conversationId: string): Promise<ConversationView> {
+    const row = await this.getReadable(actor, conversationId);
+    if (row.status === 'closed') return this.view(row);
+    if (actor.role !== 'cardmember' && actor.role !== 'supervisor' && row.assigned_agent_id !== actor.agentId) {
+      throw new AppError('forbidden', 403, 'Only the assigned agent can end this chat.');
+    }
+    const now = iso(this.d.clock.now());
+    const code: SystemCode = actor.role === 'cardmember' ? 'conversation.closed_by_cardmember' : 'conversation.closed_by_agent';
+    const message = await this.d.store.transaction(async (tx) => {
+      const res = await tx
+        .updateTable('conversations')
+        .set({ status: 'closed', closed_at: now, closed_by: actor.role, updated_at: now })
+        .where('id', '=', conversationId)
+        .where('status', '!=', 'closed')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return null;
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.closed',
+        conversationId,
+        actorType: actor.role,
+        actorId: actor.role === 'cardmember' ? actor.cardmemberId : actor.agentId,
+        payload: { previousStatus: row.status },
+        now,
+      });
+      return this.systemMessage(tx, row, code, { name: actor.firstName }, now);
+    });
+    if (message) {
+      await this.publishMessage(message);
+      if (row.status === 'queued' || row.status === 'assigned') await this.publishQueueChange(row.team_id, row.language);
+    }
+    return (await this.viewById(conversationId))!;
+  }
+
+  /** Waiting chats in the queues the agent serves, and the agent's own open chats. */
+  async inbox(actor: Actor): Promise<{ waiting: ConversationView[]; mine: ConversationView[] }> {
+    if (actor.role === 'cardmember') return { waiting: [], mine: [] };
+    const [waiting, mine] = await Promise.all([
+      this.d.store.listQueued(actor.role === 'supervisor' ? {} : { skills: actor.skills }),
+      this.d.store.listAssignedTo(actor.agentId),
+    ]);
+    return {
+      waiting: await Promise.all(waiting.map((r) => this.view(r))),
+      mine: await Promise.all(mine.map((r) => this.view(r))),
+    };
+  }
+
+  /** Plain-text transcript in the reader's language; the cardmember reads "You" for their lines. */
+  async transcript(actor: Actor, conversationId: string): Promise<{ filename: string; text: string }> {
+    const row = await this.getReadable(actor, conversationId);
+    const rows = await this.d.store.messagesAfter(conversationId, 0, 100_000);
+    const lang = row.language;
+    const t = translator(transcriptStrings, lang);
+    const sys = translator(systemStrings, lang);
+    const lines = [
+      t('title'),
+      `${t('conversation')}: ${row.id}`,
+      `${t('card')}: ${row.card_product} ${t('ending')} ${row.card_last4}`,
+      `${t('started')}: ${formatTime(row.created_at)}`,
+      ...(row.closed_at ? [`${t('ended')}: ${formatTime(row.closed_at)}`] : []),
+      '',
+    ];
+    for (const r of rows) {
+      const m = presentMessage(r);
+      let who: string;
+      if (m.kind === 'system') who = '—';
+      else if (m.author.role === 'cardmember') who = actor.role === 'cardmember' ? t('you') : (m.author.name ?? t('cardmember'));
+      else if (m.author.role === 'assistant') who = t('assistant');
+      else who = m.author.name ?? t('agent');
+      const body = m.system ? sys(m.system.code, m.system.params) : m.body;
+      lines.push(`[${formatTime(m.createdAt)}] ${who}: ${body}`);
+    }
+    return { filename: `carechat-transcript-${row.id}.txt`, text: lines.join('\n') + '\n' };
+  }
+
+  /** Relays a typing indicator to the conversation's other connections (not stored). */
+  async typing(actor: Actor, connectionId: string, conversationId: string, state: 'start' | 'stop'): Promise<void> {
+    const row = await this.getReadable(actor, conversationId);
+    if (!canWrite(actor, row)) return;
+    await this.d.bus.publish(channels.conversation(conversationId), {
+      name: 'conversation.typing',
+      payload: {
+        conversationId,
+        connectionId,
+        from: { role: actor.role === 'cardmember' ? 'cardmember' : 'agent', name: actor.firstName },
+        state,
+      },
+    });
+  }
+
+  /** Recomputes and pushes queue positions to every chat waiting in (team, language) and to consoles. */
+  async publishQueueChange(teamId: string | null, language: string | null): Promise<void> {
+    await this.d.bus.publish(channels.staff, { name: 'queue.changed', payload: { teamId, language } });
+    const queued = await this.d.store.listQueued();
+    for (const r of queued) {
+      if (teamId && (r.team_id !== teamId || r.language !== language)) continue;
+      await this.d.bus.publish(channels.conversation(r.id), {
+        name: 'conversation.updated',
+        payload: { conversation: await this.view(r) },
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private async appendAndPublish(conversationId: string, m: NewMessage): Promise<Message> {
+    const now = iso(this.d.clock.now());
+    const { row } = await this.d.store.transaction((tx) => this.d.store.append(tx, conversationId, m, now));
+    const message = presentMessage(row);
+    await this.publishMessage(message);
+    return message;
+  }
+
+  private async systemMessage(
+    tx: Transaction<Database>,
+    row: ConversationRow,
+    code: SystemCode,
+    params: Record<string, string>,
+    now: string,
+  ): Promise<Message> {
+    const body = translator(systemStrings, row.language)(code, params);
+    const { row: stored } = await this.d.store.append(
+      tx,
+      row.id,
+      { clientMsgId: null, authorType: 'system', authorId: null, authorName: null, kind: 'system', body, meta: { system: { code, params } } },
+      now,
+    );
+    return presentMessage(stored);
+  }
+
+  /** After commit only: the message, then the conversation's new state, to its audience. */
+  private async publishMessage(message: Message): Promise<void> {
+    const channel = channels.conversation(message.conversationId);
+    await this.d.bus.publish(channel, {
+      name: 'message.created',
+      payload: { conversationId: message.conversationId, message, audience: 'all' },
+    });
+    if (message.kind === 'system') {
+      const view = await this.viewById(message.conversationId);
+      if (view) await this.d.bus.publish(channel, { name: 'conversation.updated', payload: { conversation: view } });
+    }
+  }
+}
+
+const transcriptStrings = {
+  en: {
+    title: 'Chat transcript',
+    conversation: 'Conversation',
+    card: 'Card',
+    ending: 'ending',
+    started: 'Started',
+    ended: 'Ended',
+    you: 'You',
+    assistant: 'Assistant',
+    agent: 'Agent',
+    cardmember: 'Cardmember',
+  },
+  es: {
+    title: 'Transcripción del chat',
+    conversation: 'Conversación',
+    card: 'Tarjeta',
+    ending: 'terminada en',
+    started: 'Inicio',
+    ended: 'Fin',
+    you: 'Usted',
+    assistant: 'Asistente',
+    agent: 'Agente',
+    cardmember: 'Tarjetahabiente',
+  },
+};
+
+const formatTime = (isoString: string) => isoString.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');

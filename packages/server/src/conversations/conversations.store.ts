@@ -1,0 +1,245 @@
+/** Persistence for conversations, participants, messages and their events. */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { isUniqueViolation, type Db } from '../store/db.js';
+import type { ConversationsTable, Database, MessagesTable } from '../store/schema.js';
+
+export type Tx = Transaction<Database> | Db;
+
+export interface ConversationRow extends ConversationsTable {
+  cm_first_name: string;
+  cm_last_name: string;
+  card_last4: string;
+  card_product: string;
+  agent_first_name: string | null;
+}
+
+export interface NewMessage {
+  clientMsgId: string | null;
+  authorType: MessagesTable['author_type'];
+  authorId: string | null;
+  authorName: string | null;
+  kind: MessagesTable['kind'];
+  body: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface AppendResult {
+  row: MessagesTable;
+  duplicate: boolean;
+}
+
+export class ConversationsStore {
+  constructor(readonly db: Db) {}
+
+  private base(tx: Tx) {
+    return tx
+      .selectFrom('conversations as c')
+      .innerJoin('cardmembers as cm', 'cm.id', 'c.cardmember_id')
+      .innerJoin('cards as k', 'k.id', 'c.card_id')
+      .leftJoin('agents as a', 'a.id', 'c.assigned_agent_id')
+      .selectAll('c')
+      .select([
+        'cm.first_name as cm_first_name',
+        'cm.last_name as cm_last_name',
+        'k.last4 as card_last4',
+        'k.product_name as card_product',
+        'a.first_name as agent_first_name',
+      ]);
+  }
+
+  async get(id: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
+    return this.base(tx).where('c.id', '=', id).executeTakeFirst();
+  }
+
+  async findOpenForCard(cardmemberId: string, cardId: string): Promise<ConversationRow | undefined> {
+    return this.base(this.db)
+      .where('c.cardmember_id', '=', cardmemberId)
+      .where('c.card_id', '=', cardId)
+      .where('c.status', '!=', 'closed')
+      .orderBy('c.created_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async cardmemberLanguage(cardmemberId: string): Promise<'en' | 'es' | null> {
+    const r = await this.db
+      .selectFrom('cardmembers')
+      .select('preferred_language')
+      .where('id', '=', cardmemberId)
+      .executeTakeFirst();
+    return r?.preferred_language ?? null;
+  }
+
+  async insert(tx: Tx, row: ConversationsTable): Promise<void> {
+    await tx.insertInto('conversations').values(row).execute();
+    await tx
+      .insertInto('participants')
+      .values({
+        conversation_id: row.id,
+        participant_type: 'cardmember',
+        participant_id: row.cardmember_id,
+        role: 'owner',
+        joined_at: row.created_at,
+        left_at: null,
+      })
+      .execute();
+  }
+
+  /**
+   * Appends a message with the next per-conversation seq, inside the caller's transaction.
+   * The conversation row update takes a row lock (PostgreSQL) / the write lock (SQLite), so
+   * concurrent appends to one conversation serialize and seqs have no gaps.
+   * A repeated clientMsgId returns the first stored row instead of a new one.
+   */
+  async append(tx: Transaction<Database>, conversationId: string, m: NewMessage, now: string): Promise<AppendResult> {
+    if (m.clientMsgId) {
+      const existing = await this.findByClientMsgId(tx, conversationId, m.clientMsgId);
+      if (existing) return { row: existing, duplicate: true };
+    }
+    const bumped = await tx
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
+      .where('id', '=', conversationId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    const row: MessagesTable = {
+      id: randomUUID(),
+      conversation_id: conversationId,
+      seq: bumped.last_seq,
+      client_msg_id: m.clientMsgId,
+      author_type: m.authorType,
+      author_id: m.authorId,
+      author_name: m.authorName,
+      kind: m.kind,
+      body: m.body,
+      meta: JSON.stringify(m.meta ?? {}),
+      created_at: now,
+    };
+    await tx.insertInto('messages').values(row).execute();
+    await this.recordEvent(tx, {
+      type: 'message.created',
+      conversationId,
+      actorType: m.authorType,
+      actorId: m.authorId,
+      payload: { messageId: row.id, seq: row.seq },
+      now,
+    });
+    return { row, duplicate: false };
+  }
+
+  async findByClientMsgId(tx: Tx, conversationId: string, clientMsgId: string): Promise<MessagesTable | undefined> {
+    return tx
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('client_msg_id', '=', clientMsgId)
+      .executeTakeFirst();
+  }
+
+  /** Runs fn in a transaction; on a unique violation from a racing retry, returns onConflict(). */
+  async transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>, onConflict?: () => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(fn);
+    } catch (err) {
+      if (onConflict && isUniqueViolation(err)) return onConflict();
+      throw err;
+    }
+  }
+
+  async messagesAfter(conversationId: string, afterSeq: number, limit = 500): Promise<MessagesTable[]> {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+  }
+
+  async update(tx: Tx, id: string, patch: Partial<ConversationsTable>): Promise<void> {
+    await tx.updateTable('conversations').set(patch).where('id', '=', id).execute();
+  }
+
+  /**
+   * Moves a queued conversation to `assigned` only if it is still queued: the conditional update is
+   * the lock, so two agents (or two nodes) accepting at once cannot both win.
+   */
+  async claim(tx: Tx, id: string, agentId: string, now: string): Promise<boolean> {
+    const res = await tx
+      .updateTable('conversations')
+      .set({ status: 'assigned', assigned_agent_id: agentId, assigned_at: now, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async addParticipant(tx: Tx, p: Database['participants']): Promise<void> {
+    await tx
+      .deleteFrom('participants')
+      .where('conversation_id', '=', p.conversation_id)
+      .where('participant_type', '=', p.participant_type)
+      .where('participant_id', '=', p.participant_id)
+      .execute();
+    await tx.insertInto('participants').values(p).execute();
+  }
+
+  async recordEvent(
+    tx: Tx,
+    e: { type: string; conversationId: string | null; actorType: string; actorId: string | null; payload: unknown; now: string },
+  ): Promise<void> {
+    await tx
+      .insertInto('events')
+      .values({
+        type: e.type,
+        conversation_id: e.conversationId,
+        actor_type: e.actorType,
+        actor_id: e.actorId,
+        payload: JSON.stringify(e.payload),
+        created_at: e.now,
+      })
+      .execute();
+  }
+
+  async listQueued(filter: { skills?: Array<{ teamId: string; language: string }> } = {}): Promise<ConversationRow[]> {
+    let q = this.base(this.db).where('c.status', '=', 'queued');
+    if (filter.skills) {
+      if (filter.skills.length === 0) return [];
+      const skills = filter.skills;
+      q = q.where((eb) =>
+        eb.or(skills.map((s) => eb.and([eb('c.team_id', '=', s.teamId), eb('c.language', '=', s.language as 'en')]))),
+      );
+    }
+    return q.orderBy('c.priority', 'desc').orderBy('c.queued_at', 'asc').execute();
+  }
+
+  async listAssignedTo(agentId: string): Promise<ConversationRow[]> {
+    return this.base(this.db)
+      .where('c.assigned_agent_id', '=', agentId)
+      .where('c.status', '=', 'assigned')
+      .orderBy('c.assigned_at', 'asc')
+      .execute();
+  }
+
+  /** 1-based position among queued conversations of the same team and language. */
+  async queuePosition(c: ConversationsTable): Promise<number> {
+    if (c.status !== 'queued' || !c.team_id || !c.queued_at) return 0;
+    const queuedAt = c.queued_at;
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'queued')
+      .where('team_id', '=', c.team_id)
+      .where('language', '=', c.language)
+      .where((eb) =>
+        eb.or([
+          eb('priority', '>', c.priority),
+          eb.and([eb('priority', '=', c.priority), eb('queued_at', '<', queuedAt)]),
+          eb.and([eb('priority', '=', c.priority), eb('queued_at', '=', queuedAt), eb('id', '<', c.id)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n) + 1;
+  }
+}

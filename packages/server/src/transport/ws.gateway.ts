@@ -1,0 +1,377 @@
+/**
+ * The WebSocket transport. Auth and Origin are checked at upgrade, before any frame is read; every
+ * frame is size-checked, rate-limited and schema-validated; frames from one connection are handled
+ * in order. Resume: subscribe to the bus first, replay from the store, then drop duplicates by seq.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import {
+  AUTH_SUBPROTOCOL_PREFIX,
+  ClientFrame,
+  CloseCode,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type ErrorCode,
+  type ServerFrame,
+} from '@carechat/protocol';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Bus } from '../bus/bus.js';
+import { channels, type BusEvent } from '../bus/events.js';
+import type { Actor } from '../conversations/conversations.policy.js';
+import type { ConversationService } from '../conversations/conversations.service.js';
+import type { IdentityService } from '../identity/identity.service.js';
+import type { SessionsStore } from '../identity/sessions.store.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { STAFF_COOKIE } from './auth.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface GatewayDeps {
+  identity: IdentityService;
+  sessions: SessionsStore;
+  conversations: ConversationService;
+  bus: Bus;
+  logger: Logger;
+  allowedOrigins: string[];
+  parseCookie: (header: string) => Record<string, string | undefined>;
+  limits: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number };
+}
+
+const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
+const SESSION_RECHECK_MS = 30_000;
+const MAX_RATE_VIOLATIONS = 100;
+
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+
+  constructor(private readonly d: GatewayDeps) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      // Hard cap well above the protocol limit so an oversize frame still gets a clear error frame.
+      maxPayload: d.limits.maxFrameBytes * 2,
+      perMessageDeflate: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+  }
+
+  /** Handles an HTTP upgrade on `/ws`: Origin allowlist, then credentials, then the socket. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const reject = (status: number, code: string, message: string) => {
+      const body = JSON.stringify({ error: { code, message } });
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Bad Request'}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    try {
+      if (!this.originAllowed(req)) return reject(403, 'forbidden', 'This origin may not open a chat connection.');
+      const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (!protocols.includes(SUBPROTOCOL)) {
+        return reject(400, 'unsupported_protocol', `Use the WebSocket subprotocol ${SUBPROTOCOL}.`);
+      }
+      const auth = protocols.find((p) => p.startsWith(AUTH_SUBPROTOCOL_PREFIX));
+      let actor: Actor;
+      if (auth) {
+        actor = await this.d.identity.cardmemberActor(auth.slice(AUTH_SUBPROTOCOL_PREFIX.length));
+      } else {
+        const cookies = this.d.parseCookie(String(req.headers.cookie ?? ''));
+        actor = (await this.d.identity.staffActor(cookies[STAFF_COOKIE])).actor;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        const conn = new Connection(ws, actor, this.d);
+        this.connections.add(conn);
+        ws.once('close', () => this.connections.delete(conn));
+      });
+    } catch (err) {
+      if (err instanceof AppError) return reject(err.status, err.code, err.message);
+      this.d.logger.error({ err }, 'websocket upgrade failed');
+      return reject(400, 'internal', 'The connection could not be opened.');
+    }
+  }
+
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return false;
+    if (this.d.allowedOrigins.length) return this.d.allowedOrigins.includes(origin);
+    // Default: same origin as the Host the client connected to.
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** Closes every socket with "going away" so clients reconnect elsewhere. */
+  async close(): Promise<void> {
+    for (const c of this.connections) c.close(CloseCode.goingAway, 'server shutting down');
+    this.wss.close();
+  }
+}
+
+interface Subscription {
+  unsubscribe: () => void;
+  /** Highest seq delivered on this connection; frames at or below it are duplicates. */
+  lastSent: number;
+  replaying: boolean;
+  buffer: BusEvent[];
+  /** Serializes deliveries for this conversation (gap fills hit the store). */
+  chain: Promise<void>;
+}
+
+class Connection {
+  readonly id = randomUUID();
+  private hello = false;
+  private readonly subs = new Map<string, Subscription>();
+  private readonly bucket: TokenBucket;
+  private violations = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly cleanups: Array<() => void> = [];
+  private lastFrameAt = Date.now();
+  private closed = false;
+  private inboxTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly actor: Actor,
+    private readonly d: GatewayDeps,
+  ) {
+    this.bucket = new TokenBucket(d.limits.ratePerSecond, d.limits.burst);
+    ws.on('message', (data, isBinary) => this.onRaw(data, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+    this.cleanups.push(
+      d.bus.subscribe(channels.sessions, (e) => {
+        if (e.name === 'session.revoked' && (e.payload as { sessionHash: string }).sessionHash === actor.sessionHash) {
+          this.close(CloseCode.sessionExpired, 'session_expired');
+        }
+      }),
+    );
+    const heartbeat = setInterval(() => {
+      if (Date.now() - this.lastFrameAt > d.limits.heartbeatMs * 3) this.close(CloseCode.goingAway, 'heartbeat timeout');
+    }, d.limits.heartbeatMs);
+    const recheck = setInterval(() => {
+      d.sessions
+        .isLive(actor.sessionHash)
+        .then((live) => {
+          if (!live) this.close(CloseCode.sessionExpired, 'session_expired');
+        })
+        .catch(() => undefined);
+    }, SESSION_RECHECK_MS);
+    heartbeat.unref();
+    recheck.unref();
+    this.cleanups.push(() => clearInterval(heartbeat), () => clearInterval(recheck));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of this.subs.values()) s.unsubscribe();
+    this.subs.clear();
+    for (const c of this.cleanups.splice(0)) c();
+    if (this.inboxTimer) clearTimeout(this.inboxTimer);
+  }
+
+  private send(frame: ServerFrame): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > SLOW_CONSUMER_BYTES) {
+      // The client will resume from its last seq; better than buffering without bound.
+      this.close(CloseCode.policy, 'slow consumer');
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  private error(code: ErrorCode, message: string, extra: { conversationId?: string; clientMsgId?: string } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
+  }
+
+  private onRaw(data: RawData, isBinary: boolean): void {
+    this.lastFrameAt = Date.now();
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (size > this.d.limits.maxFrameBytes) {
+      this.error('frame_too_large', `Frames can be at most ${this.d.limits.maxFrameBytes} bytes.`);
+      this.close(CloseCode.tooBig, 'frame_too_large');
+      return;
+    }
+    if (!this.bucket.take()) {
+      this.error('rate_limited', 'You are sending too fast. Wait a moment and try again.');
+      if (++this.violations > MAX_RATE_VIOLATIONS) this.close(CloseCode.rateLimited, 'rate_limited');
+      return;
+    }
+    if (isBinary) return this.error('bad_frame', 'Frames must be JSON text.');
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data));
+    } catch {
+      return this.error('bad_json', 'The frame is not valid JSON.');
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return this.error('bad_frame', `Invalid frame${issue ? ` at ${issue.path.join('.') || 'root'}: ${issue.message}` : ''}.`);
+    }
+    // One frame at a time per connection, so a client's sends are stored in the order it sent them.
+    this.chain = this.chain.then(() => this.handle(parsed.data)).catch((err: unknown) => {
+      this.d.logger.error({ err, connectionId: this.id }, 'frame handling failed');
+      this.error('internal', 'Something went wrong on our side. Please try again.');
+    });
+  }
+
+  private async handle(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') return this.send({ type: 'pong', nonce: frame.nonce, serverTime: new Date().toISOString() });
+    if (frame.type === 'hello') return this.onHello(frame.protocol);
+    if (!this.hello) return this.error('hello_required', 'Send hello first.');
+    const conversationId = 'conversationId' in frame ? frame.conversationId : undefined;
+    try {
+      switch (frame.type) {
+        case 'subscribe':
+          return await this.onSubscribe(frame.conversationId, frame.lastSeq);
+        case 'unsubscribe':
+          this.subs.get(frame.conversationId)?.unsubscribe();
+          this.subs.delete(frame.conversationId);
+          return;
+        case 'send': {
+          const r = await this.d.conversations.send(this.actor, frame);
+          this.send({
+            type: 'ack',
+            conversationId: frame.conversationId,
+            clientMsgId: frame.clientMsgId,
+            seq: r.message.seq,
+            messageId: r.message.id,
+            duplicate: r.duplicate,
+            body: r.message.body,
+            createdAt: r.message.createdAt,
+          });
+          return;
+        }
+        case 'typing':
+          return await this.d.conversations.typing(this.actor, this.id, frame.conversationId, frame.state);
+      }
+    } catch (err) {
+      if (err instanceof AppError) {
+        const code: ErrorCode = (
+          ['conversation_not_found', 'conversation_closed', 'message_empty', 'message_too_long', 'forbidden'] as const
+        ).includes(err.code as 'forbidden')
+          ? (err.code as ErrorCode)
+          : err.status === 401
+            ? 'unauthorized'
+            : 'bad_frame';
+        return this.error(code, err.message, {
+          conversationId,
+          ...(frame.type === 'send' ? { clientMsgId: frame.clientMsgId } : {}),
+        });
+      }
+      throw err;
+    }
+  }
+
+  private onHello(protocol: number): void {
+    if (protocol !== PROTOCOL_VERSION) {
+      this.error('unsupported_protocol', `This server speaks protocol ${PROTOCOL_VERSION}.`);
+      this.close(CloseCode.unsupportedProtocol, 'unsupported_protocol');
+      return;
+    }
+    const first = !this.hello;
+    this.hello = true;
+    const a = this.actor;
+    this.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      connectionId: this.id,
+      identity:
+        a.role === 'cardmember'
+          ? { role: 'cardmember', id: a.cardmemberId, displayName: a.firstName, language: 'en' }
+          : { role: a.role, id: a.agentId, displayName: a.firstName, language: 'en' },
+      heartbeatMs: this.d.limits.heartbeatMs,
+    });
+    if (first && a.role !== 'cardmember') {
+      this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleInbox()));
+      this.scheduleInbox(0);
+    }
+  }
+
+  private scheduleInbox(delayMs = 50): void {
+    if (this.inboxTimer || this.closed) return;
+    this.inboxTimer = setTimeout(() => {
+      this.inboxTimer = null;
+      this.d.conversations
+        .inbox(this.actor)
+        .then((inbox) => this.send({ type: 'inbox', ...inbox }))
+        .catch((err: unknown) => this.d.logger.error({ err }, 'inbox refresh failed'));
+    }, delayMs);
+  }
+
+  private async onSubscribe(conversationId: string, lastSeq: number): Promise<void> {
+    const row = await this.d.conversations.getReadable(this.actor, conversationId);
+    this.subs.get(conversationId)?.unsubscribe();
+    const sub: Subscription = { unsubscribe: () => undefined, lastSent: lastSeq, replaying: true, buffer: [], chain: Promise.resolve() };
+    this.subs.set(conversationId, sub);
+    // Subscribe first, so nothing published during the replay is missed...
+    sub.unsubscribe = this.d.bus.subscribe(channels.conversation(conversationId), (e) => {
+      if (sub.replaying) sub.buffer.push(e);
+      else this.deliver(conversationId, sub, e);
+    });
+    // ...then replay what the store has beyond the client's last seq...
+    await this.fillFrom(conversationId, sub);
+    sub.replaying = false;
+    // ...then flush what arrived meanwhile; deliver() drops seqs already sent.
+    for (const e of sub.buffer.splice(0)) this.deliver(conversationId, sub, e);
+    await sub.chain;
+    const conversation = await this.d.conversations.view((await this.d.conversations.getReadable(this.actor, row.id)));
+    this.send({ type: 'subscribed', conversationId, headSeq: sub.lastSent, conversation });
+  }
+
+  /** Sends every stored message newer than sub.lastSent, in seq order. */
+  private async fillFrom(conversationId: string, sub: Subscription): Promise<void> {
+    for (;;) {
+      const batch = await this.d.conversations.messagesAfter(this.actor, conversationId, sub.lastSent);
+      for (const m of batch) {
+        this.send({ type: 'message', message: m });
+        sub.lastSent = m.seq;
+      }
+      if (batch.length < 500) return;
+    }
+  }
+
+  private deliver(conversationId: string, sub: Subscription, e: BusEvent): void {
+    sub.chain = sub.chain
+      .then(async () => {
+        if (this.closed || this.subs.get(conversationId) !== sub) return;
+        if (e.name === 'message.created') {
+          const p = e.payload as { message: { seq: number }; audience: string };
+          if (p.audience === 'staff' && this.actor.role === 'cardmember') return;
+          if (p.message.seq <= sub.lastSent) return;
+          if (p.message.seq === sub.lastSent + 1) {
+            this.send({ type: 'message', message: p.message as never });
+            sub.lastSent = p.message.seq;
+          } else {
+            // Publishes can overtake each other; fill the gap from the store so order holds.
+            await this.fillFrom(conversationId, sub);
+          }
+        } else if (e.name === 'conversation.updated') {
+          const p = e.payload as { conversation: never };
+          this.send({ type: 'conversation', conversation: p.conversation });
+        } else if (e.name === 'conversation.typing') {
+          const p = e.payload as { connectionId: string; from: { role: 'agent'; name: string | null }; state: 'start' | 'stop' };
+          if (p.connectionId === this.id) return;
+          this.send({ type: 'typing', conversationId, from: p.from, state: p.state });
+        }
+      })
+      .catch((err: unknown) => this.d.logger.error({ err }, 'delivery failed'));
+  }
+}

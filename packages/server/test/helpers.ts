@@ -1,0 +1,269 @@
+/**
+ * Test builders: a real server on 127.0.0.1 with a real SQLite file or a real PostgreSQL schema.
+ * CARECHAT_TEST_DB=postgres selects PostgreSQL; without a reachable server those tests skip with a
+ * message, except under CI=true, where they fail.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { AUTH_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type ServerFrame } from '@carechat/protocol';
+import { createApp, type App, type AppOverrides } from '../src/app.js';
+import { loadConfig, type DatabaseConfig } from '../src/config.js';
+
+export const TEST_SECRET = 'test-identity-secret-0123456789-abcdefghijklmnop';
+export const dbKind: 'sqlite' | 'postgres' = process.env.CARECHAT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let pgReachable: Promise<boolean> | undefined;
+async function pgAvailable(): Promise<boolean> {
+  pgReachable ??= (async () => {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await c.connect();
+      await c.query('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  })();
+  return pgReachable;
+}
+
+/** Why the current database is unavailable (skip reason), or null when tests can run. */
+export async function storeUnavailable(): Promise<string | null> {
+  if (dbKind === 'sqlite') return null;
+  if (await pgAvailable()) return null;
+  const msg = `PostgreSQL is not reachable at ${PG_URL}; skipping PostgreSQL tests (set TEST_DATABASE_URL).`;
+  if (process.env.CI === 'true') throw new Error(`${msg} Under CI=true PostgreSQL is required.`);
+  console.warn(msg);
+  return msg;
+}
+
+export interface TestDatabase {
+  config: DatabaseConfig;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database: a temp SQLite file, or a new PostgreSQL schema. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'carechat-test-'));
+  if (dbKind === 'sqlite') {
+    return {
+      config: { kind: 'sqlite', file: path.join(dataDir, 'test.sqlite') },
+      dataDir,
+      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  return {
+    config: { kind: 'postgres', url: PG_URL, schema },
+    dataDir,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema if exists "${schema}" cascade`);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  wsUrl: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Starts a full carechat on 127.0.0.1 with demo data. */
+export async function startServer(overrides: AppOverrides & { env?: Record<string, string> } = {}): Promise<TestServer> {
+  const db = await freshDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: db.dataDir,
+    LOG_LEVEL: 'silent',
+    IDENTITY_SECRETS: TEST_SECRET,
+    SITE_SESSION_SECRET: 'test-site-session-secret-0123456789abcdef',
+    DEMO: 'true',
+    ...overrides.env,
+  });
+  config.database = db.config;
+  const app = await createApp(config, overrides);
+  const url = (await app.listen()).replace('localhost', '127.0.0.1');
+  return {
+    app,
+    url,
+    wsUrl: url.replace(/^http/, 'ws') + '/ws',
+    origin: url,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Signs a host-site chat token the way the issuer's site would. */
+export async function siteToken(
+  claims: { sub?: string; card?: string; lang?: string; jti?: string } = {},
+  o: { secret?: string; expiresIn?: string | number; issuer?: string; audience?: string; iat?: number } = {},
+): Promise<string> {
+  const jwt = new SignJWT({ card: claims.card ?? 'card_maria_gold', ...(claims.lang ? { lang: claims.lang } : {}) })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(claims.sub ?? 'cm_maria')
+    .setIssuer(o.issuer ?? 'carechat-demo-site')
+    .setAudience(o.audience ?? 'carechat')
+    .setJti(claims.jti ?? randomUUID())
+    .setIssuedAt(o.iat)
+    .setExpirationTime(o.expiresIn ?? '5m');
+  return jwt.sign(new TextEncoder().encode(o.secret ?? TEST_SECRET));
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+/** A cardmember's widget session for one of the demo cards. */
+export async function widgetSession(s: TestServer, claims: { sub?: string; card?: string; lang?: string } = {}) {
+  const r = await postJson(`${s.url}/api/widget/session`, { token: await siteToken(claims) });
+  if (r.status !== 201) throw new Error(`session failed: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json as import('@carechat/protocol').WidgetSessionResponse;
+}
+
+/** Signs a demo agent in; returns the cookie header and CSRF token for further calls. */
+export async function staffLogin(s: TestServer, email = 'ana@carechat.test', password = 'demo-ana-2024') {
+  const r = await postJson(`${s.url}/api/auth/login`, { email, password });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.json)}`);
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const csrf = r.json.csrfToken as string;
+  const call = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${s.url}${p}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrf, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    let json: any = text;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* text body */
+    }
+    return { status: res.status, json };
+  };
+  return { cookie, csrf, call, agent: r.json.agent };
+}
+
+/** A protocol client over a real socket that records every frame it receives. */
+export class TestSocket {
+  readonly frames: ServerFrame[] = [];
+  private waiters: Array<{ pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }> = [];
+  closeCode: number | null = null;
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const f = JSON.parse(String(data)) as ServerFrame;
+      this.frames.push(f);
+      this.waiters = this.waiters.filter((w) => {
+        if (w.pred(f)) {
+          w.resolve(f);
+          return false;
+        }
+        return true;
+      });
+    });
+    ws.on('close', (code) => (this.closeCode = code));
+  }
+
+  static open(
+    s: TestServer,
+    auth: { sessionToken?: string; cookie?: string; origin?: string; protocols?: string[] },
+  ): Promise<TestSocket> {
+    const protocols = auth.protocols ?? [SUBPROTOCOL, ...(auth.sessionToken ? [AUTH_SUBPROTOCOL_PREFIX + auth.sessionToken] : [])];
+    const ws = new WebSocket(s.wsUrl, protocols, {
+      origin: auth.origin ?? s.origin,
+      headers: auth.cookie ? { cookie: auth.cookie } : {},
+    });
+    const t = new TestSocket(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(t));
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => reject(Object.assign(new Error(`upgrade rejected ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body || '{}') })));
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  next<T extends ServerFrame['type']>(type: T, pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+    const match = (f: ServerFrame) => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}`)), timeoutMs);
+      this.waiters.push({
+        pred: match,
+        resolve: (f) => {
+          clearTimeout(timer);
+          resolve(f as Extract<ServerFrame, { type: T }>);
+        },
+      });
+    });
+  }
+
+  /** hello -> welcome, then optional subscribe -> subscribed. */
+  async handshake(conversationId?: string, lastSeq = 0) {
+    const welcome = this.next('welcome');
+    this.send({ type: 'hello', protocol: 1 });
+    await welcome;
+    if (!conversationId) return null;
+    const sub = this.next('subscribed', (f) => f.conversationId === conversationId);
+    this.send({ type: 'subscribe', conversationId, lastSeq });
+    return sub;
+  }
+
+  closed(): Promise<number> {
+    if (this.closeCode !== null) return Promise.resolve(this.closeCode);
+    return new Promise((resolve) => this.ws.once('close', (code) => resolve(code)));
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until fn returns truthy (for effects that cross the bus asynchronously). */
+export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
