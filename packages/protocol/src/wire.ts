@@ -16,7 +16,11 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Largest message body, in characters, after trimming. */
 export const MAX_BODY_CHARS = 4000;
 
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 /** A client-chosen idempotency key for one message (a UUID is ideal). */
 export const ClientMsgId = z
   .string()
@@ -61,9 +65,7 @@ export const Message = z.object({
   kind: z.enum(['text', 'system']),
   /** Already redacted: raw input never leaves the edge. */
   body: z.string(),
-  system: z
-    .object({ code: SystemCode, params: z.record(z.string(), z.string()) })
-    .nullable(),
+  system: z.object({ code: SystemCode, params: z.record(z.string(), z.string()) }).nullable(),
   /** Suggested replies the client may render as buttons. */
   quickReplies: z.array(z.string()).default([]),
   createdAt: z.string(),

@@ -29,15 +29,20 @@ const EnvSchema = z.object({
   IDENTITY_AUDIENCE: z.string().default('carechat'),
   SITE_SESSION_SECRET: z.string().optional(),
   WIDGET_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
-  STAFF_SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(86400).default(8 * 3600),
+  STAFF_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(86400)
+    .default(8 * 3600),
   AVERAGE_HANDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(360),
+  WS_RATE_PER_SECOND: z.coerce.number().min(1).max(10000).default(10),
+  WS_BURST: z.coerce.number().int().min(1).max(100000).default(30),
   DEMO: bool.optional(),
   SECURE_COOKIES: bool.optional(),
 });
 
-export type DatabaseConfig =
-  | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string };
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -125,6 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staffSessionTtlSeconds: e.STAFF_SESSION_TTL_SECONDS,
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
-    ws: { maxFrameBytes: 64 * 1024, heartbeatMs: 25_000, ratePerSecond: 10, burst: 30 },
+    ws: { maxFrameBytes: 64 * 1024, heartbeatMs: 25_000, ratePerSecond: e.WS_RATE_PER_SECOND, burst: e.WS_BURST },
   };
 }

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   ];
   if (config.site.enabled) {
     lines.push('', '  Demo cardmember logins (site):');
-    for (const c of DEMO_CARDMEMBERS) lines.push(`    ${c.username.padEnd(8)} ${c.password.padEnd(18)} ${c.description}`);
+    for (const c of DEMO_CARDMEMBERS)
+      lines.push(`    ${c.username.padEnd(8)} ${c.password.padEnd(18)} ${c.description}`);
     lines.push('', '  Demo staff logins (console):');
     for (const a of DEMO_AGENTS) lines.push(`    ${a.email.padEnd(22)} ${a.password.padEnd(18)} ${a.description}`);
   }

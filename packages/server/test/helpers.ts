@@ -36,8 +36,8 @@ async function pgAvailable(): Promise<boolean> {
 }
 
 /** Why the current database is unavailable (skip reason), or null when tests can run. */
-export async function storeUnavailable(): Promise<string | null> {
-  if (dbKind === 'sqlite') return null;
+export async function storeUnavailable(kind: 'sqlite' | 'postgres' = dbKind): Promise<string | null> {
+  if (kind === 'sqlite') return null;
   if (await pgAvailable()) return null;
   const msg = `PostgreSQL is not reachable at ${PG_URL}; skipping PostgreSQL tests (set TEST_DATABASE_URL).`;
   if (process.env.CI === 'true') throw new Error(`${msg} Under CI=true PostgreSQL is required.`);
@@ -52,9 +52,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database: a temp SQLite file, or a new PostgreSQL schema. */
-export async function freshDatabase(): Promise<TestDatabase> {
+export async function freshDatabase(kind: 'sqlite' | 'postgres' = dbKind): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'carechat-test-'));
-  if (dbKind === 'sqlite') {
+  if (kind === 'sqlite') {
     return {
       config: { kind: 'sqlite', file: path.join(dataDir, 'test.sqlite') },
       dataDir,
@@ -84,8 +84,10 @@ export interface TestServer {
 }
 
 /** Starts a full carechat on 127.0.0.1 with demo data. */
-export async function startServer(overrides: AppOverrides & { env?: Record<string, string> } = {}): Promise<TestServer> {
-  const db = await freshDatabase();
+export async function startServer(
+  overrides: AppOverrides & { env?: Record<string, string>; db?: 'sqlite' | 'postgres' } = {},
+): Promise<TestServer> {
+  const db = await freshDatabase(overrides.db);
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -199,7 +201,10 @@ export class TestSocket {
     s: TestServer,
     auth: { sessionToken?: string; cookie?: string; origin?: string; protocols?: string[] },
   ): Promise<TestSocket> {
-    const protocols = auth.protocols ?? [SUBPROTOCOL, ...(auth.sessionToken ? [AUTH_SUBPROTOCOL_PREFIX + auth.sessionToken] : [])];
+    const protocols = auth.protocols ?? [
+      SUBPROTOCOL,
+      ...(auth.sessionToken ? [AUTH_SUBPROTOCOL_PREFIX + auth.sessionToken] : []),
+    ];
     const ws = new WebSocket(s.wsUrl, protocols, {
       origin: auth.origin ?? s.origin,
       headers: auth.cookie ? { cookie: auth.cookie } : {},
@@ -210,7 +215,14 @@ export class TestSocket {
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c));
-        res.on('end', () => reject(Object.assign(new Error(`upgrade rejected ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body || '{}') })));
+        res.on('end', () =>
+          reject(
+            Object.assign(new Error(`upgrade rejected ${res.statusCode}`), {
+              status: res.statusCode,
+              body: JSON.parse(body || '{}'),
+            }),
+          ),
+        );
       });
       ws.once('error', reject);
     });
@@ -220,7 +232,11 @@ export class TestSocket {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  next<T extends ServerFrame['type']>(type: T, pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<ServerFrame, { type: T }>> {
+  next<T extends ServerFrame['type']>(
+    type: T,
+    pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
     const match = (f: ServerFrame) => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type}`)), timeoutMs);

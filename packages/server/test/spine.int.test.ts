@@ -1,6 +1,14 @@
 /** The spine over real HTTP and WebSockets: session, assistant, handoff, accept, reply, end, transcript. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startServer, staffLogin, storeUnavailable, TestSocket, widgetSession, type TestServer } from './helpers.js';
+import {
+  eventually,
+  startServer,
+  staffLogin,
+  storeUnavailable,
+  TestSocket,
+  widgetSession,
+  type TestServer,
+} from './helpers.js';
 
 const skip = await storeUnavailable();
 
@@ -31,7 +39,12 @@ describe.skipIf(skip)('spine: cardmember to agent and back', () => {
 
     // Asking for a live agent queues the chat with a position and an estimate.
     const queued = cm.next('conversation', (f) => f.conversation.status === 'queued');
-    cm.send({ type: 'send', conversationId: convId, clientMsgId: 'cm-msg-0002', body: 'I want to talk to a live agent please' });
+    cm.send({
+      type: 'send',
+      conversationId: convId,
+      clientMsgId: 'cm-msg-0002',
+      body: 'I want to talk to a live agent please',
+    });
     const q = (await queued).conversation;
     expect(q.queue).toMatchObject({ teamId: 'general', position: 1 });
     expect(q.queue!.estimatedWaitSeconds).toBeGreaterThan(0);
@@ -54,14 +67,24 @@ describe.skipIf(skip)('spine: cardmember to agent and back', () => {
     // Agent socket: replay includes the assistant's part; then they talk.
     const ag = await TestSocket.open(s, { cookie: agent.cookie });
     await ag.handshake(convId, 0);
-    const agentSeen = ag.frames.filter((f) => f.type === 'message').map((f) => (f as { message: { seq: number } }).message.seq);
+    const agentSeen = ag.frames
+      .filter((f) => f.type === 'message')
+      .map((f) => (f as { message: { seq: number } }).message.seq);
     expect(agentSeen).toEqual([...agentSeen].sort((a, b) => a - b));
     expect(new Set(agentSeen).size).toBe(agentSeen.length);
 
     const cmGetsReply = cm.next('message', (f) => f.message.author.role === 'agent');
-    ag.send({ type: 'send', conversationId: convId, clientMsgId: 'ag-msg-0001', body: 'Hi Maria, this is Ana. How can I help?' });
+    ag.send({
+      type: 'send',
+      conversationId: convId,
+      clientMsgId: 'ag-msg-0001',
+      body: 'Hi Maria, this is Ana. How can I help?',
+    });
     expect((await cmGetsReply).message.author.name).toBe('Ana');
-    const agentGets = ag.next('message', (f) => f.message.author.role === 'cardmember' && f.message.body === 'Thanks Ana');
+    const agentGets = ag.next(
+      'message',
+      (f) => f.message.author.role === 'cardmember' && f.message.body === 'Thanks Ana',
+    );
     cm.send({ type: 'send', conversationId: convId, clientMsgId: 'cm-msg-0003', body: 'Thanks Ana' });
     await agentGets;
 
@@ -86,7 +109,9 @@ describe.skipIf(skip)('spine: cardmember to agent and back', () => {
     expect((await s.app.services.conversations.viewById(convId))!.lastSeq).toBe(before);
 
     // Every frame the cardmember received: no seq twice, in order.
-    const seqs = cm.frames.filter((f) => f.type === 'message').map((f) => (f as { message: { seq: number } }).message.seq);
+    const seqs = cm.frames
+      .filter((f) => f.type === 'message')
+      .map((f) => (f as { message: { seq: number } }).message.seq);
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
     await eventually(() => true);
     cm.terminate();

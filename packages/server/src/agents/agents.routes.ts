@@ -13,7 +13,14 @@ import { LoginThrottle } from './login-throttle.js';
 
 export function agentRoutes(
   app: FastifyInstance,
-  d: { identity: IdentityService; agents: AgentsService; sessions: SessionsStore; bus: Bus; secureCookies: boolean; now: () => Date },
+  d: {
+    identity: IdentityService;
+    agents: AgentsService;
+    sessions: SessionsStore;
+    bus: Bus;
+    secureCookies: boolean;
+    now: () => Date;
+  },
 ) {
   const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 5 * 60_000 });
 

@@ -6,9 +6,7 @@ import { unauthorized } from '../shared/errors.js';
 import type { AgentsStore } from './agents.store.js';
 
 export class AgentsService {
-  constructor(
-    private readonly d: { agents: AgentsStore; conversations: ConversationService; clock: Clock },
-  ) {}
+  constructor(private readonly d: { agents: AgentsStore; conversations: ConversationService; clock: Clock }) {}
 
   async view(agentId: string): Promise<AgentView> {
     const a = await this.d.agents.byId(agentId);

@@ -28,11 +28,7 @@ export class AgentsStore {
   }
 
   async setStatus(agentId: string, status: AgentsTable['status'], now: string): Promise<void> {
-    await this.db
-      .updateTable('agents')
-      .set({ status, status_changed_at: now })
-      .where('id', '=', agentId)
-      .execute();
+    await this.db.updateTable('agents').set({ status, status_changed_at: now }).where('id', '=', agentId).execute();
   }
 
   /** Available agents holding the skill: the divisor of the wait estimate. */

@@ -28,8 +28,7 @@ const strings: Table<Key> = {
     already_queued: "You're already in line for an agent: you're number {position}, with an estimated wait of {wait}.",
     hours:
       'Chat with the assistant is available 24/7. Live agents are available 24 hours a day, 7 days a week. You can also call the number on the back of your card.',
-    is_bot:
-      "I'm a virtual assistant, not a person. If you'd like to talk to a live agent, just say \"agent\".",
+    is_bot: 'I\'m a virtual assistant, not a person. If you\'d like to talk to a live agent, just say "agent".',
     thanks: "You're welcome! Is there anything else I can help with?",
     goodbye: 'Thanks for chatting with us. You can end the chat with the "End chat" button.',
     fallback:
@@ -60,7 +59,8 @@ const strings: Table<Key> = {
 const AGENT =
   /\b(live\s+agent|agent|representative|rep|human|real\s+person|person|someone|operator|customer\s+service|agente|representante|humano|persona|asesor|operador(a)?)\b/i;
 const HOURS = /\b(hours?|24\s*\/\s*7|open|available|horario|horas|disponible)\b/i;
-const IS_BOT = /\b(bot|robot|ai|artificial|automated|machine|real\s+person\?|autom[aá]tico|inteligencia\s+artificial)\b/i;
+const IS_BOT =
+  /\b(bot|robot|ai|artificial|automated|machine|real\s+person\?|autom[aá]tico|inteligencia\s+artificial)\b/i;
 const THANKS = /\b(thanks?|thank\s+you|thx|gracias)\b/i;
 const GOODBYE = /\b(bye|goodbye|see\s+you|adi[oó]s|hasta\s+luego)\b/i;
 const GREETING = /^\s*(hi|hello|hey|good\s+(morning|afternoon|evening)|hola|buen[oa]s\s+(d[ií]as|tardes|noches))\b/i;
@@ -110,7 +110,12 @@ export class RulesAssistant implements Assistant {
     if (GOODBYE.test(text)) return { replies: [{ text: t('goodbye') }] };
     if (GREETING.test(text)) {
       return {
-        replies: [{ text: t('greeting.again', { name: ctx.cardmemberFirstName }), quickReplies: [t('qr.agent'), t('qr.hours')] }],
+        replies: [
+          {
+            text: t('greeting.again', { name: ctx.cardmemberFirstName }),
+            quickReplies: [t('qr.agent'), t('qr.hours')],
+          },
+        ],
       };
     }
     return { replies: [{ text: t('fallback'), quickReplies: [t('qr.agent'), t('qr.hours')] }] };

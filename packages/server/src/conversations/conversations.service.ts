@@ -102,11 +102,7 @@ export class ConversationService {
   // ------------------------------------------------------------------ cardmember entry
 
   /** The open chat for this card, or a new one greeted by the assistant. */
-  async openForCard(input: {
-    cardmemberId: string;
-    cardId: string;
-    language: Language;
-  }): Promise<ConversationRow> {
+  async openForCard(input: { cardmemberId: string; cardId: string; language: Language }): Promise<ConversationRow> {
     const existing = await this.d.store.findOpenForCard(input.cardmemberId, input.cardId);
     if (existing) return existing;
     const now = iso(this.d.clock.now());
@@ -194,7 +190,10 @@ export class ConversationService {
           now,
         ),
       // A concurrent retry won the race on (conversation, clientMsgId): return its row.
-      async () => ({ row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!, duplicate: true }),
+      async () => ({
+        row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!,
+        duplicate: true,
+      }),
     );
     const message = presentMessage(result.row);
     if (!result.duplicate) {
@@ -327,7 +326,8 @@ export class ConversationService {
       throw new AppError('forbidden', 403, 'Only the assigned agent can end this chat.');
     }
     const now = iso(this.d.clock.now());
-    const code: SystemCode = actor.role === 'cardmember' ? 'conversation.closed_by_cardmember' : 'conversation.closed_by_agent';
+    const code: SystemCode =
+      actor.role === 'cardmember' ? 'conversation.closed_by_cardmember' : 'conversation.closed_by_agent';
     const message = await this.d.store.transaction(async (tx) => {
       const res = await tx
         .updateTable('conversations')
@@ -348,7 +348,8 @@ export class ConversationService {
     });
     if (message) {
       await this.publishMessage(message);
-      if (row.status === 'queued' || row.status === 'assigned') await this.publishQueueChange(row.team_id, row.language);
+      if (row.status === 'queued' || row.status === 'assigned')
+        await this.publishQueueChange(row.team_id, row.language);
     }
     return (await this.viewById(conversationId))!;
   }
@@ -385,7 +386,8 @@ export class ConversationService {
       const m = presentMessage(r);
       let who: string;
       if (m.kind === 'system') who = '—';
-      else if (m.author.role === 'cardmember') who = actor.role === 'cardmember' ? t('you') : (m.author.name ?? t('cardmember'));
+      else if (m.author.role === 'cardmember')
+        who = actor.role === 'cardmember' ? t('you') : (m.author.name ?? t('cardmember'));
       else if (m.author.role === 'assistant') who = t('assistant');
       else who = m.author.name ?? t('agent');
       const body = m.system ? sys(m.system.code, m.system.params) : m.body;
@@ -443,7 +445,15 @@ export class ConversationService {
     const { row: stored } = await this.d.store.append(
       tx,
       row.id,
-      { clientMsgId: null, authorType: 'system', authorId: null, authorName: null, kind: 'system', body, meta: { system: { code, params } } },
+      {
+        clientMsgId: null,
+        authorType: 'system',
+        authorId: null,
+        authorName: null,
+        kind: 'system',
+        body,
+        meta: { system: { code, params } },
+      },
       now,
     );
     return presentMessage(stored);

@@ -187,7 +187,14 @@ export class ConversationsStore {
 
   async recordEvent(
     tx: Tx,
-    e: { type: string; conversationId: string | null; actorType: string; actorId: string | null; payload: unknown; now: string },
+    e: {
+      type: string;
+      conversationId: string | null;
+      actorType: string;
+      actorId: string | null;
+      payload: unknown;
+      now: string;
+    },
   ): Promise<void> {
     await tx
       .insertInto('events')

@@ -1,5 +1,9 @@
 /** Staff-side conversation API (`/api/conversations/...`). */
-import { ConversationListQuery, type ConversationDetailResponse, type ConversationListResponse } from '@carechat/protocol';
+import {
+  ConversationListQuery,
+  type ConversationDetailResponse,
+  type ConversationListResponse,
+} from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IdentityService } from '../identity/identity.service.js';
@@ -24,7 +28,10 @@ export function staffConversationRoutes(
     const { actor } = await staff(d.identity, req);
     const { id } = parse(IdParams, req.params);
     const row = await d.conversations.getReadable(actor, id);
-    return { conversation: await d.conversations.view(row), messages: await d.conversations.messagesAfter(actor, id, 0) };
+    return {
+      conversation: await d.conversations.view(row),
+      messages: await d.conversations.messagesAfter(actor, id, 0),
+    };
   });
 
   app.post('/api/conversations/:id/accept', async (req) => {

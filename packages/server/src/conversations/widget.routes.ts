@@ -1,9 +1,5 @@
 /** Customer-side HTTP API (`/api/widget/...`): thin — parse, authenticate, call one service, present. */
-import {
-  WidgetSessionRequest,
-  type WidgetConversationResponse,
-  type WidgetSessionResponse,
-} from '@carechat/protocol';
+import { WidgetSessionRequest, type WidgetConversationResponse, type WidgetSessionResponse } from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IdentityService } from '../identity/identity.service.js';
@@ -14,7 +10,10 @@ import type { ConversationService } from './conversations.service.js';
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const AfterQuery = z.object({ after: z.coerce.number().int().nonnegative().default(0) });
 
-export function widgetRoutes(app: FastifyInstance, d: { identity: IdentityService; conversations: ConversationService }) {
+export function widgetRoutes(
+  app: FastifyInstance,
+  d: { identity: IdentityService; conversations: ConversationService },
+) {
   app.post('/api/widget/session', async (req, reply): Promise<WidgetSessionResponse> => {
     const body = (req.body ?? {}) as { token?: unknown };
     const { token } = body.token === undefined ? { token: undefined } : parse(WidgetSessionRequest, body);
@@ -43,7 +42,10 @@ export function widgetRoutes(app: FastifyInstance, d: { identity: IdentityServic
       language: (await d.conversations.languageOf(actor)) ?? 'en',
     });
     reply.code(201);
-    return { conversation: await d.conversations.view(row), messages: await d.conversations.messagesAfter(actor, row.id, 0) };
+    return {
+      conversation: await d.conversations.view(row),
+      messages: await d.conversations.messagesAfter(actor, row.id, 0),
+    };
   });
 
   app.get('/api/widget/conversations/:id/messages', async (req) => {

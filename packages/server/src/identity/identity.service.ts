@@ -33,7 +33,9 @@ export class IdentityService {
   constructor(private readonly d: IdentityDeps) {}
 
   /** Exchanges a host-site token for a widget session. Each token works once. */
-  async exchangeSiteToken(token: string | undefined): Promise<{ token: string; expiresAt: string; who: CardmemberIdentity }> {
+  async exchangeSiteToken(
+    token: string | undefined,
+  ): Promise<{ token: string; expiresAt: string; who: CardmemberIdentity }> {
     if (!token) throw new AppError('token_missing', 401, 'Sign in on the website to start a chat.');
     const claims = await verifySiteToken(token, { ...this.d.siteToken, now: () => this.d.clock.now() });
     const card = await this.d.db
@@ -103,11 +105,15 @@ export class IdentityService {
   }
 
   /** Resolves the staff cookie to an agent/supervisor Actor plus the session's CSRF token. */
-  async staffActor(token: string | undefined): Promise<{ actor: Actor & { role: 'agent' | 'supervisor' }; csrfToken: string; expiresAt: string }> {
+  async staffActor(
+    token: string | undefined,
+  ): Promise<{ actor: Actor & { role: 'agent' | 'supervisor' }; csrfToken: string; expiresAt: string }> {
     if (!token) throw unauthorized();
     const found = await this.d.sessions.lookup(token, 'staff');
     if (!found.ok) {
-      throw found.reason === 'expired' ? unauthorized('session_expired', 'Your session has expired. Please sign in again.') : unauthorized();
+      throw found.reason === 'expired'
+        ? unauthorized('session_expired', 'Your session has expired. Please sign in again.')
+        : unauthorized();
     }
     const agent = await this.d.agents.byId(found.session.subjectId);
     if (!agent) throw unauthorized();

@@ -16,9 +16,7 @@ export interface Session {
   expiresAt: string;
 }
 
-export type SessionLookup =
-  | { ok: true; session: Session }
-  | { ok: false; reason: 'unknown' | 'expired' };
+export type SessionLookup = { ok: true; session: Session } | { ok: false; reason: 'unknown' | 'expired' };
 
 export class SessionsStore {
   constructor(
@@ -85,7 +83,10 @@ export class SessionsStore {
    */
   async useTokenOnce(jti: string, expiresAt: Date): Promise<boolean> {
     try {
-      await this.db.insertInto('used_tokens').values({ jti, expires_at: iso(expiresAt) }).execute();
+      await this.db
+        .insertInto('used_tokens')
+        .values({ jti, expires_at: iso(expiresAt) })
+        .execute();
       return true;
     } catch {
       return false;

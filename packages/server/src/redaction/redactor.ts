@@ -35,10 +35,37 @@ export function luhnValid(digits: string): boolean {
 // Issuer prefixes (IIN ranges) that real cards start with: Amex, Visa, Mastercard (incl. 2-series),
 // Discover, Diners, JCB, UnionPay, Maestro. A Luhn-valid string without one is left alone
 // (it is more likely an order number than a card).
-const PLAUSIBLE_PREFIX = /^(3[47]|4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|6(011|5|4[4-9]|22)|3(0[0-5]|[68])|35(2[89]|[3-8])|62|5[06-9]|6\d)/;
+const PLAUSIBLE_PREFIX =
+  /^(3[47]|4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|6(011|5|4[4-9]|22)|3(0[0-5]|[68])|35(2[89]|[3-8])|62|5[06-9]|6\d)/;
 
-// A run of digits with optional single separators (space, dash, dot) between groups.
-const DIGIT_RUN = /(?<![\d])\d(?:[ .-]?\d){11,18}(?![\d])/g;
+// A run of digits with optional single separators (space, dash, dot) between groups. Not capped at 19
+// digits: an expiry or CVV typed next to the card joins the run, and cardsIn() looks inside it.
+const DIGIT_RUN = /(?<![\d])\d(?:[ .-]?\d){11,}(?![\d])/g;
+
+const isCard = (digits: string): boolean =>
+  digits.length >= 12 && digits.length <= 19 && PLAUSIBLE_PREFIX.test(digits) && luhnValid(digits);
+
+/**
+ * Card numbers inside one digit run, as spans of whole groups: earliest start first, then the longest.
+ * Checking only the whole run would let "4539 1488 0343 6467 12/28" through with every digit visible.
+ */
+function cardsIn(run: string): Array<{ start: number; end: number; digits: string }> {
+  const groups = [...run.matchAll(/\d+/g)].map((g) => ({ start: g.index, end: g.index + g[0].length, digits: g[0] }));
+  const found: Array<{ start: number; end: number; digits: string }> = [];
+  for (let i = 0; i < groups.length;) {
+    let best: { start: number; end: number; digits: string; next: number } | null = null;
+    let digits = '';
+    for (let j = i; j < groups.length && digits.length + groups[j]!.digits.length <= 19; j++) {
+      digits += groups[j]!.digits;
+      if (isCard(digits)) best = { start: groups[i]!.start, end: groups[j]!.end, digits, next: j + 1 };
+    }
+    if (best) {
+      found.push(best);
+      i = best.next;
+    } else i++;
+  }
+  return found;
+}
 
 const SECURITY_CONTEXT =
   /\b(cvv2?|cvc2?|cid|csc|security\s+code|card\s+verification(?:\s+(?:value|code))?|c[oó]digo\s+de\s+seguridad|c[oó]digo\s+cvv)\b[^0-9]{0,20}?(\d{3,4})(?!\d)/gi;
@@ -59,15 +86,14 @@ export class PatternRedactor implements Redactor {
   redact(text: string): Redaction {
     const spans: Span[] = [];
     for (const m of text.matchAll(DIGIT_RUN)) {
-      const digits = m[0].replace(/\D/g, '');
-      if (digits.length < 12 || digits.length > 19) continue;
-      if (!PLAUSIBLE_PREFIX.test(digits) || !luhnValid(digits)) continue;
-      spans.push({
-        type: 'card_number',
-        start: m.index,
-        end: m.index + m[0].length,
-        replacement: `•••• ${digits.slice(-4)}`,
-      });
+      for (const card of cardsIn(m[0])) {
+        spans.push({
+          type: 'card_number',
+          start: m.index + card.start,
+          end: m.index + card.end,
+          replacement: `•••• ${card.digits.slice(-4)}`,
+        });
+      }
     }
     const addGroup = (re: RegExp, type: FindingType, group: number, replacement: string) => {
       for (const m of text.matchAll(re)) {

@@ -118,7 +118,14 @@ export async function seedDemo(db: Db, now: Date = new Date()): Promise<void> {
     for (const k of c.cards) {
       await db
         .insertInto('cards')
-        .values({ id: k.id, cardmember_id: c.id, product_name: k.productName, last4: k.last4, status: 'active', created_at: ts })
+        .values({
+          id: k.id,
+          cardmember_id: c.id,
+          product_name: k.productName,
+          last4: k.last4,
+          status: 'active',
+          created_at: ts,
+        })
         .execute();
     }
   }

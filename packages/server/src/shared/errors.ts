@@ -16,12 +16,9 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) =>
-  new AppError('bad_request', 400, message, details);
+export const badRequest = (message: string, details?: unknown) => new AppError('bad_request', 400, message, details);
 export const unauthorized = (code: ApiErrorCode = 'unauthorized', message = 'Please sign in.') =>
   new AppError(code, 401, message);
-export const forbidden = (message = 'You are not allowed to do that.') =>
-  new AppError('forbidden', 403, message);
-export const notFound = (code: ApiErrorCode = 'not_found', message = 'Not found.') =>
-  new AppError(code, 404, message);
+export const forbidden = (message = 'You are not allowed to do that.') => new AppError('forbidden', 403, message);
+export const notFound = (code: ApiErrorCode = 'not_found', message = 'Not found.') => new AppError(code, 404, message);
 export const conflict = (code: ApiErrorCode, message: string) => new AppError(code, 409, message);

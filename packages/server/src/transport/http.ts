@@ -31,7 +31,11 @@ const SECURITY_HEADERS: Record<string, string> = {
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
 };
 
-export async function createHttp(o: { logger: Logger; secureCookies: boolean; bodyLimit?: number }): Promise<FastifyInstance> {
+export async function createHttp(o: {
+  logger: Logger;
+  secureCookies: boolean;
+  bodyLimit?: number;
+}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: o.logger,
     bodyLimit: o.bodyLimit ?? 64 * 1024,
@@ -74,7 +78,9 @@ export async function createHttp(o: { logger: Logger; secureCookies: boolean; bo
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}.` } });
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}.` } });
   });
 
   await app.register(fastifyCookie);

@@ -156,7 +156,8 @@ class Connection {
       }),
     );
     const heartbeat = setInterval(() => {
-      if (Date.now() - this.lastFrameAt > d.limits.heartbeatMs * 3) this.close(CloseCode.goingAway, 'heartbeat timeout');
+      if (Date.now() - this.lastFrameAt > d.limits.heartbeatMs * 3)
+        this.close(CloseCode.goingAway, 'heartbeat timeout');
     }, d.limits.heartbeatMs);
     const recheck = setInterval(() => {
       d.sessions
@@ -168,7 +169,10 @@ class Connection {
     }, SESSION_RECHECK_MS);
     heartbeat.unref();
     recheck.unref();
-    this.cleanups.push(() => clearInterval(heartbeat), () => clearInterval(recheck));
+    this.cleanups.push(
+      () => clearInterval(heartbeat),
+      () => clearInterval(recheck),
+    );
   }
 
   close(code: number, reason: string): void {
@@ -223,17 +227,23 @@ class Connection {
     const parsed = ClientFrame.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return this.error('bad_frame', `Invalid frame${issue ? ` at ${issue.path.join('.') || 'root'}: ${issue.message}` : ''}.`);
+      return this.error(
+        'bad_frame',
+        `Invalid frame${issue ? ` at ${issue.path.join('.') || 'root'}: ${issue.message}` : ''}.`,
+      );
     }
     // One frame at a time per connection, so a client's sends are stored in the order it sent them.
-    this.chain = this.chain.then(() => this.handle(parsed.data)).catch((err: unknown) => {
-      this.d.logger.error({ err, connectionId: this.id }, 'frame handling failed');
-      this.error('internal', 'Something went wrong on our side. Please try again.');
-    });
+    this.chain = this.chain
+      .then(() => this.handle(parsed.data))
+      .catch((err: unknown) => {
+        this.d.logger.error({ err, connectionId: this.id }, 'frame handling failed');
+        this.error('internal', 'Something went wrong on our side. Please try again.');
+      });
   }
 
   private async handle(frame: ClientFrame): Promise<void> {
-    if (frame.type === 'ping') return this.send({ type: 'pong', nonce: frame.nonce, serverTime: new Date().toISOString() });
+    if (frame.type === 'ping')
+      return this.send({ type: 'pong', nonce: frame.nonce, serverTime: new Date().toISOString() });
     if (frame.type === 'hello') return this.onHello(frame.protocol);
     if (!this.hello) return this.error('hello_required', 'Send hello first.');
     const conversationId = 'conversationId' in frame ? frame.conversationId : undefined;
@@ -319,7 +329,13 @@ class Connection {
   private async onSubscribe(conversationId: string, lastSeq: number): Promise<void> {
     const row = await this.d.conversations.getReadable(this.actor, conversationId);
     this.subs.get(conversationId)?.unsubscribe();
-    const sub: Subscription = { unsubscribe: () => undefined, lastSent: lastSeq, replaying: true, buffer: [], chain: Promise.resolve() };
+    const sub: Subscription = {
+      unsubscribe: () => undefined,
+      lastSent: lastSeq,
+      replaying: true,
+      buffer: [],
+      chain: Promise.resolve(),
+    };
     this.subs.set(conversationId, sub);
     // Subscribe first, so nothing published during the replay is missed...
     sub.unsubscribe = this.d.bus.subscribe(channels.conversation(conversationId), (e) => {
@@ -332,7 +348,7 @@ class Connection {
     // ...then flush what arrived meanwhile; deliver() drops seqs already sent.
     for (const e of sub.buffer.splice(0)) this.deliver(conversationId, sub, e);
     await sub.chain;
-    const conversation = await this.d.conversations.view((await this.d.conversations.getReadable(this.actor, row.id)));
+    const conversation = await this.d.conversations.view(await this.d.conversations.getReadable(this.actor, row.id));
     this.send({ type: 'subscribed', conversationId, headSeq: sub.lastSent, conversation });
   }
 
@@ -367,7 +383,11 @@ class Connection {
           const p = e.payload as { conversation: never };
           this.send({ type: 'conversation', conversation: p.conversation });
         } else if (e.name === 'conversation.typing') {
-          const p = e.payload as { connectionId: string; from: { role: 'agent'; name: string | null }; state: 'start' | 'stop' };
+          const p = e.payload as {
+            connectionId: string;
+            from: { role: 'agent'; name: string | null };
+            state: 'start' | 'stop';
+          };
           if (p.connectionId === this.id) return;
           this.send({ type: 'typing', conversationId, from: p.from, state: p.state });
         }
