@@ -117,6 +117,12 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     void gateway.handleUpgrade(req, socket, head);
   });
 
+  // Expired sessions and used site-token ids are dead weight; any node may sweep them (idempotent).
+  const sweeper = setInterval(() => {
+    sessions.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+  }, 10 * 60_000);
+  sweeper.unref();
+
   let closed = false;
   return {
     config,
@@ -130,6 +136,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweeper);
       await gateway.close();
       await http.close();
       await conversations.idle();

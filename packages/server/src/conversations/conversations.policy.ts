@@ -3,7 +3,14 @@ import type { Skill } from '../agents/agents.store.js';
 import type { ConversationsTable } from '../store/schema.js';
 
 export type Actor =
-  | { role: 'cardmember'; cardmemberId: string; cardId: string; sessionHash: string; firstName: string }
+  | {
+      role: 'cardmember';
+      cardmemberId: string;
+      cardId: string;
+      sessionHash: string;
+      firstName: string;
+      language: 'en' | 'es';
+    }
   | {
       role: 'agent' | 'supervisor';
       agentId: string;

@@ -12,6 +12,7 @@ import {
   type Message,
   type QueueInfo,
   type SystemCode,
+  type Table,
 } from '@carechat/protocol';
 import type { Transaction } from 'kysely';
 import type { AgentsStore } from '../agents/agents.store.js';
@@ -107,7 +108,11 @@ export class ConversationService {
     if (existing) return existing;
     const now = iso(this.d.clock.now());
     const id = randomUUID();
-    await this.d.store.transaction(async (tx) => {
+    const created = await this.d.store.transaction(async (tx) => {
+      // Two tabs (or two nodes) opening at once: the card lock makes the second wait, then find the first's chat.
+      await this.d.store.lockCard(tx, input.cardId);
+      const raced = await this.d.store.findOpenForCard(input.cardmemberId, input.cardId, tx);
+      if (raced) return raced;
       await this.d.store.insert(tx, {
         id,
         cardmember_id: input.cardmemberId,
@@ -133,7 +138,9 @@ export class ConversationService {
         payload: { cardId: input.cardId },
         now,
       });
+      return null;
     });
+    if (created) return created;
     const row = (await this.d.store.get(id))!;
     const greeting = this.d.assistant.greet({
       conversationId: id,
@@ -384,14 +391,21 @@ export class ConversationService {
     ];
     for (const r of rows) {
       const m = presentMessage(r);
+      const at = `[${formatTime(m.createdAt)}]`;
+      if (m.system) {
+        // Notices carry no author; staff read the cardmember's name where the cardmember reads "You".
+        const closedByCardmember = m.system.code === 'conversation.closed_by_cardmember' && actor.role !== 'cardmember';
+        lines.push(
+          `${at} — ${closedByCardmember ? t('cardmember_ended', { name: row.cm_first_name }) : sys(m.system.code, m.system.params)}`,
+        );
+        continue;
+      }
       let who: string;
-      if (m.kind === 'system') who = '—';
-      else if (m.author.role === 'cardmember')
+      if (m.author.role === 'cardmember')
         who = actor.role === 'cardmember' ? t('you') : (m.author.name ?? t('cardmember'));
       else if (m.author.role === 'assistant') who = t('assistant');
       else who = m.author.name ?? t('agent');
-      const body = m.system ? sys(m.system.code, m.system.params) : m.body;
-      lines.push(`[${formatTime(m.createdAt)}] ${who}: ${body}`);
+      lines.push(`${at} ${who}: ${m.body}`);
     }
     return { filename: `carechat-transcript-${row.id}.txt`, text: lines.join('\n') + '\n' };
   }
@@ -473,7 +487,19 @@ export class ConversationService {
   }
 }
 
-const transcriptStrings = {
+const transcriptStrings: Table<
+  | 'title'
+  | 'conversation'
+  | 'card'
+  | 'ending'
+  | 'started'
+  | 'ended'
+  | 'you'
+  | 'assistant'
+  | 'agent'
+  | 'cardmember'
+  | 'cardmember_ended'
+> = {
   en: {
     title: 'Chat transcript',
     conversation: 'Conversation',
@@ -485,6 +511,7 @@ const transcriptStrings = {
     assistant: 'Assistant',
     agent: 'Agent',
     cardmember: 'Cardmember',
+    cardmember_ended: '{name} ended the chat.',
   },
   es: {
     title: 'Transcripción del chat',
@@ -497,6 +524,7 @@ const transcriptStrings = {
     assistant: 'Asistente',
     agent: 'Agente',
     cardmember: 'Tarjetahabiente',
+    cardmember_ended: '{name} finalizó el chat.',
   },
 };
 

@@ -52,8 +52,8 @@ export class ConversationsStore {
     return this.base(tx).where('c.id', '=', id).executeTakeFirst();
   }
 
-  async findOpenForCard(cardmemberId: string, cardId: string): Promise<ConversationRow | undefined> {
-    return this.base(this.db)
+  async findOpenForCard(cardmemberId: string, cardId: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
+    return this.base(tx)
       .where('c.cardmember_id', '=', cardmemberId)
       .where('c.card_id', '=', cardId)
       .where('c.status', '!=', 'closed')
@@ -68,6 +68,18 @@ export class ConversationsStore {
       .where('id', '=', cardmemberId)
       .executeTakeFirst();
     return r?.preferred_language ?? null;
+  }
+
+  /**
+   * Serializes "find the open chat for this card, else create one" across connections and nodes: the
+   * no-op update takes the card's row lock (PostgreSQL) / the write lock (SQLite) until commit.
+   */
+  async lockCard(tx: Transaction<Database>, cardId: string): Promise<void> {
+    await tx
+      .updateTable('cards')
+      .set((eb) => ({ status: eb.ref('status') }))
+      .where('id', '=', cardId)
+      .execute();
   }
 
   async insert(tx: Tx, row: ConversationsTable): Promise<void> {
@@ -218,7 +230,8 @@ export class ConversationsStore {
         eb.or(skills.map((s) => eb.and([eb('c.team_id', '=', s.teamId), eb('c.language', '=', s.language as 'en')]))),
       );
     }
-    return q.orderBy('c.priority', 'desc').orderBy('c.queued_at', 'asc').execute();
+    // Same order as queuePosition(): priority, then time queued, then id as the tie-break.
+    return q.orderBy('c.priority', 'desc').orderBy('c.queued_at', 'asc').orderBy('c.id', 'asc').execute();
   }
 
   async listAssignedTo(agentId: string): Promise<ConversationRow[]> {

@@ -37,7 +37,8 @@ export function staffConversationRoutes(
   app.post('/api/conversations/:id/accept', async (req) => {
     const { actor } = await staff(d.identity, req);
     const { id } = parse(IdParams, req.params);
-    return { conversation: await d.conversations.accept(actor, id) };
+    const conversation = await d.conversations.accept(actor, id);
+    return { conversation, messages: await d.conversations.messagesAfter(actor, id, 0) };
   });
 
   app.post('/api/conversations/:id/end', async (req) => {

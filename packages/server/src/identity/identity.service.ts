@@ -78,7 +78,7 @@ export class IdentityService {
     }
     const cm = await this.d.db
       .selectFrom('cardmembers')
-      .select(['first_name'])
+      .select(['first_name', 'preferred_language'])
       .where('id', '=', found.session.subjectId)
       .executeTakeFirst();
     if (!cm || !found.session.cardId) throw unauthorized();
@@ -88,6 +88,7 @@ export class IdentityService {
       cardId: found.session.cardId,
       sessionHash: found.session.hash,
       firstName: cm.first_name,
+      language: toLanguage(cm.preferred_language),
     };
   }
 

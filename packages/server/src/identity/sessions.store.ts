@@ -1,6 +1,6 @@
 /** Opaque bearer sessions for widgets and staff. Only the SHA-256 of a token is ever stored. */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../store/db.js';
+import { isUniqueViolation, type Db } from '../store/db.js';
 import type { SessionsTable } from '../store/schema.js';
 import { iso, type Clock } from '../shared/clock.js';
 
@@ -88,9 +88,17 @@ export class SessionsStore {
         .values({ jti, expires_at: iso(expiresAt) })
         .execute();
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
     }
+  }
+
+  /** Deletes expired sessions and used-token records (they can no longer be presented). */
+  async purgeExpired(olderThan: Date = this.clock.now()): Promise<void> {
+    const cutoff = iso(olderThan);
+    await this.db.deleteFrom('used_tokens').where('expires_at', '<', cutoff).execute();
+    await this.db.deleteFrom('sessions').where('expires_at', '<', cutoff).execute();
   }
 }
 

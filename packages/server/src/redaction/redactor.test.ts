@@ -122,7 +122,7 @@ describe('PatternRedactor: card numbers', () => {
     const input = Array.from({ length: 2000 }, (_, i) => String(i % 10)).join(' ');
     const t = performance.now();
     const { text } = redact(input);
-    expect(performance.now() - t).toBeLessThan(200);
+    expect(performance.now() - t).toBeLessThan(500);
     expect(text.length).toBeGreaterThan(0);
   });
 

@@ -40,7 +40,8 @@ const PLAUSIBLE_PREFIX =
 
 // A run of digits with optional single separators (space, dash, dot) between groups. Not capped at 19
 // digits: an expiry or CVV typed next to the card joins the run, and cardsIn() looks inside it.
-const DIGIT_RUN = /(?<![\d])\d(?:[ .-]?\d){11,}(?![\d])/g;
+// Separators: up to three of space/tab/NBSP, dot, ASCII or typographic dashes ("4539  1488 – 0343").
+const DIGIT_RUN = /(?<![\d])\d(?:[\s.\u2010-\u2015-]{0,3}\d){11,}(?![\d])/g;
 
 const isCard = (digits: string): boolean =>
   digits.length >= 12 && digits.length <= 19 && PLAUSIBLE_PREFIX.test(digits) && luhnValid(digits);

@@ -23,6 +23,7 @@ const migrations: Record<string, Migration> = { '0001_init': m0001 };
 /** Opens the database described by config and runs pending migrations. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
   let db: Db;
+  let schema: string | undefined;
   if (config.kind === 'sqlite') {
     mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);
@@ -42,14 +43,21 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     });
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
+    // Pin Kysely's migration tables to our schema: unpinned, a kysely_migration table in ANY schema
+    // of the database (another app, another carechat) counts as ours and migrating fails.
+    schema = config.schema ?? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
   }
-  await migrate(db);
+  await migrate(db, schema);
   return { db, kind: config.kind, close: () => db.destroy() };
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrate(db: Db, migrationTableSchema?: string): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

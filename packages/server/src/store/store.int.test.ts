@@ -114,6 +114,28 @@ describe.skipIf(skip)('store: migrations', () => {
       await second.close();
     }
   });
+
+  it('migrates a new database while another migrated one exists next to it (PostgreSQL: another schema)', async () => {
+    const neighbour = await freshDatabase();
+    const other = await freshDatabase();
+    let a: Store | undefined;
+    let b: Store | undefined;
+    try {
+      a = await openStore(neighbour.config);
+      // The neighbour's migration tables must not be taken for this database's own.
+      b = await openStore(other.config);
+      expect(await appliedMigrations(b.db)).toEqual(['0001_init']);
+      for (const t of TABLES) expect(await countRows(b.db, t)).toBe(0);
+      await seedDemo(b.db, new Date(T0));
+      expect(await countRows(b.db, 'cards')).toBe(4);
+      expect(await countRows(a.db, 'cards')).toBe(0);
+    } finally {
+      await b?.close();
+      await a?.close();
+      await other.drop();
+      await neighbour.drop();
+    }
+  });
 });
 
 describe.skipIf(skip)('store: conversations and messages', () => {

@@ -305,7 +305,7 @@ class Connection {
       connectionId: this.id,
       identity:
         a.role === 'cardmember'
-          ? { role: 'cardmember', id: a.cardmemberId, displayName: a.firstName, language: 'en' }
+          ? { role: 'cardmember', id: a.cardmemberId, displayName: a.firstName, language: a.language }
           : { role: a.role, id: a.agentId, displayName: a.firstName, language: 'en' },
       heartbeatMs: this.d.limits.heartbeatMs,
     });

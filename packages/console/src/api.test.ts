@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ApiClient, ApiError, filenameFrom, type FetchLike } from './api.js';
+import { buildAgent } from './testing/builders.js';
+
+interface Call {
+  url: string;
+  init: RequestInit;
+}
+
+function fakeFetch(responder: (call: Call) => Response) {
+  const calls: Call[] = [];
+  const fetchImpl: FetchLike = async (url, init = {}) => {
+    const call = { url, init };
+    calls.push(call);
+    return responder(call);
+  };
+  return { calls, fetchImpl };
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const session = { agent: buildAgent(), csrfToken: 'csrf-abc', expiresAt: '2025-01-01T12:00:00Z' };
+const header = (c: Call, name: string) => (c.init.headers as Record<string, string>)[name];
+
+describe('ApiClient', () => {
+  it('sends the CSRF token from login on writes only, never in the URL, always same-origin', async () => {
+    const { calls, fetchImpl } = fakeFetch(({ url }) =>
+      url === '/api/auth/login'
+        ? json(200, session)
+        : url.startsWith('/api/conversations?')
+          ? json(200, { conversations: [] })
+          : json(200, {}),
+    );
+    const api = new ApiClient(fetchImpl);
+    await api.login('ana@example.test', 'pw');
+    await api.list('waiting');
+    await api.setStatus('away');
+    await api.accept('conv_1');
+
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'POST /api/auth/login',
+      'GET /api/conversations?view=waiting',
+      'PUT /api/agent/status',
+      'POST /api/conversations/conv_1/accept',
+    ]);
+    expect(header(calls[0]!, 'x-csrf-token')).toBeUndefined();
+    expect(header(calls[1]!, 'x-csrf-token')).toBeUndefined();
+    expect(header(calls[2]!, 'x-csrf-token')).toBe('csrf-abc');
+    expect(header(calls[3]!, 'x-csrf-token')).toBe('csrf-abc');
+    expect(JSON.parse(calls[2]!.init.body as string)).toEqual({ status: 'away' });
+    for (const c of calls) {
+      expect(c.init.credentials).toBe('same-origin');
+      expect(c.url).not.toContain('csrf');
+    }
+  });
+
+  it('forgets the CSRF token on logout', async () => {
+    const { calls, fetchImpl } = fakeFetch(({ url }) =>
+      url === '/api/auth/me' ? json(200, session) : new Response(null, { status: 204 }),
+    );
+    const api = new ApiClient(fetchImpl);
+    await api.me();
+    await api.logout();
+    await api.end('conv_1');
+    expect(header(calls[1]!, 'x-csrf-token')).toBe('csrf-abc');
+    expect(header(calls[2]!, 'x-csrf-token')).toBeUndefined();
+  });
+
+  it('turns error bodies into ApiError with the stable code', async () => {
+    const { fetchImpl } = fakeFetch(() => json(409, { error: { code: 'conversation_not_waiting', message: 'taken' } }));
+    const err = await new ApiClient(fetchImpl).accept('conv_1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 409, code: 'conversation_not_waiting' });
+  });
+
+  it('maps a non-JSON 401 to unauthorized and a failed fetch to network', async () => {
+    const unauth = fakeFetch(() => new Response('nope', { status: 401 }));
+    await expect(new ApiClient(unauth.fetchImpl).me()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    const offline = new ApiClient(async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await expect(offline.me()).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('downloads a transcript as a Blob with a safe file name', async () => {
+    const { fetchImpl } = fakeFetch(
+      () =>
+        new Response('Maria: hi\n', {
+          status: 200,
+          headers: { 'content-disposition': 'attachment; filename="carechat-conv_1.txt"' },
+        }),
+    );
+    const tr = await new ApiClient(fetchImpl).transcript('conv_1');
+    expect(tr.filename).toBe('carechat-conv_1.txt');
+    expect(await tr.blob.text()).toBe('Maria: hi\n');
+  });
+});
+
+describe('filenameFrom', () => {
+  it('extracts and sanitises the file name', () => {
+    expect(filenameFrom('attachment; filename="a b/../c.txt"')).toBe('a_b_.._c.txt');
+    expect(filenameFrom("attachment; filename*=UTF-8''transcript%201.txt")).toBe('transcript_1.txt');
+    expect(filenameFrom('attachment')).toBeNull();
+    expect(filenameFrom(null)).toBeNull();
+  });
+});

@@ -1,0 +1,160 @@
+/**
+ * The staff HTTP API. The session lives in an httpOnly cookie; the CSRF token from login / me is held
+ * here in memory only (never in storage or URLs) and sent as `x-csrf-token` on every write.
+ */
+import type {
+  AgentStatus,
+  ApiErrorCode,
+  ConversationDetailResponse,
+  ConversationListResponse,
+  ConversationView,
+  StaffSessionResponse,
+} from '@carechat/protocol/client';
+
+/** A failed request. `code` is the server's stable code, or `network` when no response came back. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode | 'network' | 'unknown',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface Transcript {
+  blob: Blob;
+  filename: string;
+}
+
+const JSON_HEADERS = { accept: 'application/json' };
+
+/** Staff-side API client; one instance per page. */
+export class ApiClient {
+  private csrfToken: string | null = null;
+
+  constructor(
+    private readonly fetchImpl: FetchLike = (input, init) => fetch(input, init),
+    private readonly baseUrl = '',
+  ) {}
+
+  /** GET /api/auth/me: the current session, or ApiError 401 when signed out. */
+  async me(): Promise<StaffSessionResponse> {
+    return this.remember(await this.request<StaffSessionResponse>('GET', '/api/auth/me'));
+  }
+
+  /** POST /api/auth/login. */
+  async login(email: string, password: string): Promise<StaffSessionResponse> {
+    return this.remember(await this.request<StaffSessionResponse>('POST', '/api/auth/login', { email, password }));
+  }
+
+  /** POST /api/auth/logout; forgets the CSRF token whatever the outcome. */
+  async logout(): Promise<void> {
+    try {
+      await this.request<unknown>('POST', '/api/auth/logout', {});
+    } finally {
+      this.csrfToken = null;
+    }
+  }
+
+  /** Drops the in-memory CSRF token (session ended elsewhere). */
+  forget(): void {
+    this.csrfToken = null;
+  }
+
+  setStatus(status: AgentStatus): Promise<unknown> {
+    return this.request('PUT', '/api/agent/status', { status });
+  }
+
+  async list(view: 'waiting' | 'mine'): Promise<ConversationView[]> {
+    const res = await this.request<ConversationListResponse>('GET', `/api/conversations?view=${view}`);
+    return res.conversations;
+  }
+
+  get(id: string): Promise<ConversationDetailResponse> {
+    return this.request('GET', `/api/conversations/${encodeURIComponent(id)}`);
+  }
+
+  /** The response shape is not pinned down by the protocol; callers read `conversation` if present. */
+  accept(id: string): Promise<Partial<ConversationDetailResponse> | null> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/accept`, {});
+  }
+
+  end(id: string): Promise<Partial<ConversationDetailResponse> | null> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/end`, {});
+  }
+
+  async transcript(id: string): Promise<Transcript> {
+    const res = await this.raw('GET', `/api/conversations/${encodeURIComponent(id)}/transcript`);
+    const blob = await res.blob();
+    return { blob, filename: filenameFrom(res.headers.get('content-disposition')) ?? `transcript-${id}.txt` };
+  }
+
+  private remember(session: StaffSessionResponse): StaffSessionResponse {
+    this.csrfToken = session.csrfToken;
+    return session;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.raw(method, path, body);
+    if (res.status === 204) return null as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : null) as T;
+  }
+
+  private async raw(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { ...JSON_HEADERS };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && this.csrfToken) headers['x-csrf-token'] = this.csrfToken;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'network error');
+    }
+    if (!res.ok) throw await toApiError(res);
+    return res;
+  }
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  try {
+    const data = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (data?.error?.code) {
+      return new ApiError(res.status, data.error.code as ApiErrorCode, data.error.message ?? '');
+    }
+  } catch {
+    // not JSON: fall through to a status-based code
+  }
+  const byStatus: Record<number, ApiErrorCode> = {
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    429: 'rate_limited',
+  };
+  return new ApiError(res.status, byStatus[res.status] ?? 'unknown', res.statusText);
+}
+
+/** Reads `filename="..."` from a Content-Disposition header, keeping only safe characters. */
+export function filenameFrom(header: string | null): string | null {
+  if (!header) return null;
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header);
+  if (!match?.[1]) return null;
+  let name = match[1];
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // keep as is
+  }
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return safe || null;
+}

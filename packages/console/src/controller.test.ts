@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationView, Message } from '@carechat/protocol';
+import { ApiClient, type FetchLike } from './api.js';
+import { Controller } from './controller.js';
+import { ConsoleSocket } from './socket.js';
+import { createStore } from './state.js';
+import { buildAgent, buildConversation, buildMessage } from './testing/builders.js';
+import { FakeSocket, FakeTimers, welcome } from './testing/fakes.js';
+
+const agent = buildAgent({ status: 'offline' });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+};
+
+/** A tiny in-memory server behind fetch, plus the real store, socket client and controller. */
+function setup() {
+  const server = {
+    signedIn: false,
+    waiting: [buildConversation()] as ConversationView[],
+    mine: [] as ConversationView[],
+    acceptStatus: 200,
+    messages: [
+      buildMessage({ seq: 1, author: { role: 'assistant', id: null, name: 'Assistant' }, body: 'Hi Maria' }),
+      buildMessage({ seq: 2, body: 'I need a person' }),
+    ] as Message[],
+    requests: [] as string[],
+    statusLog: [] as string[],
+    statusFails: false,
+  };
+  const fetchImpl: FetchLike = async (url, init = {}) => {
+    const method = init.method ?? 'GET';
+    server.requests.push(`${method} ${url}`);
+    const session = { agent, csrfToken: 'csrf-1', expiresAt: '' };
+    if (url === '/api/auth/me')
+      return server.signedIn ? json(200, session) : json(401, { error: { code: 'unauthorized', message: '' } });
+    if (url === '/api/auth/login') {
+      const body = JSON.parse(init.body as string) as { password: string };
+      if (body.password !== 'right') return json(401, { error: { code: 'invalid_credentials', message: '' } });
+      server.signedIn = true;
+      return json(200, session);
+    }
+    if (!server.signedIn) return json(401, { error: { code: 'unauthorized', message: '' } });
+    if (url === '/api/conversations?view=waiting') return json(200, { conversations: server.waiting });
+    if (url === '/api/conversations?view=mine') return json(200, { conversations: server.mine });
+    if (url === '/api/conversations/conv_1/accept') {
+      if (server.acceptStatus === 409) return json(409, { error: { code: 'conversation_not_waiting', message: '' } });
+      const conversation = buildConversation({
+        status: 'assigned',
+        agent: { id: agent.id, firstName: 'Ana' },
+        lastSeq: 2,
+      });
+      server.waiting = [];
+      server.mine = [conversation];
+      return json(200, { conversation, messages: server.messages });
+    }
+    if (url === '/api/conversations/conv_1')
+      return json(200, { conversation: server.mine[0] ?? buildConversation(), messages: server.messages });
+    if (url === '/api/auth/logout') return new Response(null, { status: 204 });
+    if (url === '/api/agent/status') {
+      const { status } = JSON.parse(init.body as string) as { status: string };
+      server.statusLog.push(`start ${status}`);
+      await new Promise((r) => setTimeout(r, 5));
+      if (server.statusFails) return json(500, { error: { code: 'internal', message: '' } });
+      server.statusLog.push(`end ${status}`);
+      return json(200, { agent: { ...agent, status } });
+    }
+    return json(404, { error: { code: 'not_found', message: '' } });
+  };
+
+  const timers = new FakeTimers();
+  const sockets: FakeSocket[] = [];
+  const store = createStore();
+  const api = new ApiClient(fetchImpl);
+  let n = 0;
+  const controller = new Controller({
+    api,
+    store,
+    timers,
+    now: () => Date.parse('2025-01-01T10:05:00Z'),
+    createSocket: (on, checkSession) =>
+      new ConsoleSocket({
+        url: 'ws://test/ws',
+        on,
+        checkSession,
+        timers,
+        newId: () => `cmid-000${++n}`,
+        createSocket: (url, protocols) => {
+          const s = new FakeSocket(url, protocols);
+          sockets.push(s);
+          return s;
+        },
+      }),
+  });
+  const ws = () => sockets[sockets.length - 1]!;
+  return { server, store, controller, ws, sockets, timers };
+}
+
+describe('Controller', () => {
+  it('shows sign-in when there is no session, and a translated error for bad credentials', async () => {
+    const { controller, store } = setup();
+    await controller.boot();
+    expect(store.getState().screen).toBe('signin');
+    expect(await controller.login('ana@example.test', 'wrong')).toBe('error.invalid_credentials');
+    expect(await controller.login('', '')).toBe('signin.missing');
+    expect(store.getState().screen).toBe('signin');
+  });
+
+  it('signs in, loads both lists, accepts a chat, follows it over the socket and sends a reply', async () => {
+    const { controller, store, ws, server } = setup();
+    await controller.boot();
+    expect(await controller.login('ana@example.test', 'right')).toBeNull();
+    await flush();
+    let s = store.getState();
+    expect(s.screen).toBe('workspace');
+    expect(s.waiting.map((c) => c.id)).toEqual(['conv_1']);
+    expect(server.requests).toContain('GET /api/conversations?view=mine');
+
+    ws().open();
+    ws().receive(welcome());
+    expect(await controller.accept('conv_1')).toBe(true);
+    s = store.getState();
+    expect(s.activeId).toBe('conv_1');
+    expect(s.conversations.conv_1!.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(ws().framesOfType('subscribe')).toEqual([{ type: 'subscribe', conversationId: 'conv_1', lastSeq: 2 }]);
+
+    expect(controller.send('conv_1', '  Hello Maria  ')).toBeNull();
+    const sent = ws().framesOfType('send');
+    expect(sent).toEqual([{ type: 'send', conversationId: 'conv_1', clientMsgId: 'cmid-0001', body: 'Hello Maria' }]);
+    expect(store.getState().conversations.conv_1!.pending.map((p) => p.body)).toEqual(['Hello Maria']);
+
+    ws().receive({
+      type: 'ack',
+      conversationId: 'conv_1',
+      clientMsgId: 'cmid-0001',
+      seq: 3,
+      messageId: 'm3',
+      duplicate: false,
+      body: 'Hello Maria',
+      createdAt: '2025-01-01T10:05:00Z',
+    });
+    const entry = store.getState().conversations.conv_1!;
+    expect(entry.pending).toEqual([]);
+    expect(entry.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('refuses empty and over-long replies without touching the socket', async () => {
+    const { controller, ws } = setup();
+    await controller.login('ana@example.test', 'right');
+    ws().open();
+    ws().receive(welcome());
+    expect(controller.send('conv_1', '   ')).toBe('wsError.message_empty');
+    expect(controller.send('conv_1', 'x'.repeat(4001))).toBe('composer.tooLong');
+    expect(ws().framesOfType('send')).toEqual([]);
+  });
+
+  it('tells the agent when another agent won the race, and refreshes the lists', async () => {
+    const { controller, store, server } = setup();
+    await controller.login('ana@example.test', 'right');
+    await flush();
+    server.acceptStatus = 409;
+    server.waiting = [];
+    expect(await controller.accept('conv_1')).toBe(false);
+    const s = store.getState();
+    expect(s.notice?.key).toBe('error.conversation_not_waiting');
+    expect(s.waiting).toEqual([]);
+    expect(s.activeId).toBeNull();
+  });
+
+  it('does not let a slow HTTP list overwrite a newer inbox frame', async () => {
+    const { controller, store, ws } = setup();
+    await controller.login('ana@example.test', 'right');
+    // the frame lands before the HTTP answers are processed
+    ws().open();
+    ws().receive(welcome());
+    ws().receive({ type: 'inbox', waiting: [], mine: [] });
+    await flush();
+    expect(store.getState().waiting).toEqual([]);
+  });
+
+  it('returns to sign-in with "session ended" when the socket closes with 4403', async () => {
+    const { controller, store, ws, sockets, timers } = setup();
+    await controller.login('ana@example.test', 'right');
+    await flush();
+    ws().open();
+    ws().receive(welcome());
+    ws().drop(4403);
+    const s = store.getState();
+    expect(s.screen).toBe('signin');
+    expect(s.signInNotice).toBe('sessionEnded');
+    expect(s.waiting).toEqual([]);
+    timers.advance(120_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('sends typing start once while typing and stop after a pause', async () => {
+    const { controller, ws, timers } = setup();
+    await controller.login('ana@example.test', 'right');
+    ws().open();
+    ws().receive(welcome());
+    controller.typing('conv_1');
+    controller.typing('conv_1');
+    controller.typing('conv_1');
+    expect(ws().framesOfType('typing')).toEqual([{ type: 'typing', conversationId: 'conv_1', state: 'start' }]);
+    timers.advance(3_000);
+    expect(
+      ws()
+        .framesOfType('typing')
+        .map((f) => f.state),
+    ).toEqual(['start', 'stop']);
+  });
+
+  it('clears a stale typing indicator', async () => {
+    const { controller, store, ws, timers } = setup();
+    await controller.login('ana@example.test', 'right');
+    await flush();
+    ws().open();
+    ws().receive(welcome());
+    await controller.accept('conv_1');
+    ws().receive({
+      type: 'typing',
+      conversationId: 'conv_1',
+      from: { role: 'cardmember', name: 'Maria' },
+      state: 'start',
+    });
+    expect(store.getState().conversations.conv_1!.typing).not.toBeNull();
+    timers.advance(8_000);
+    expect(store.getState().conversations.conv_1!.typing).toBeNull();
+  });
+
+  it('re-reads the lists after a reconnect', async () => {
+    const { controller, ws, server, timers } = setup();
+    await controller.login('ana@example.test', 'right');
+    await flush();
+    ws().open();
+    ws().receive(welcome());
+    const before = server.requests.filter((r) => r.includes('view=waiting')).length;
+    ws().drop(1006);
+    timers.advance(30_000);
+    ws().open();
+    ws().receive(welcome());
+    await flush();
+    expect(server.requests.filter((r) => r.includes('view=waiting')).length).toBe(before + 1);
+  });
+
+  it('sends availability changes one at a time and only the latest wish', async () => {
+    const { controller, store, server } = setup();
+    await controller.login('ana@example.test', 'right');
+    // arrowing through the select: offline -> away -> available, faster than the server answers
+    const a = controller.setStatus('away');
+    const b = controller.setStatus('available');
+    expect(store.getState().agent!.status).toBe('available');
+    await Promise.all([a, b]);
+    expect(server.statusLog).toEqual(['start away', 'end away', 'start available', 'end available']);
+    expect(store.getState().agent!.status).toBe('available');
+  });
+
+  it('puts the select back and says so when a status change fails', async () => {
+    const { controller, store, server } = setup();
+    await controller.login('ana@example.test', 'right');
+    server.statusFails = true;
+    await controller.setStatus('available');
+    expect(store.getState().agent!.status).toBe('offline');
+    expect(store.getState().notice?.key).toBe('error.status_failed');
+  });
+});

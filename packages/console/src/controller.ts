@@ -1,0 +1,347 @@
+/**
+ * Wires the API client, the socket and the store together: every user intent (sign in, accept, send,
+ * end...) is one method here, and components only call these. Kept free of DOM access so it can be
+ * tested with fakes.
+ */
+import { MAX_BODY_CHARS, type AgentStatus, type AgentView, type ServerFrame } from '@carechat/protocol/client';
+import { ApiError, type ApiClient, type Transcript } from './api.js';
+import { apiErrorKey } from './format.js';
+import type { ConsoleKey } from './i18n.js';
+import type { ConnectionStatus, SocketEvents, TimerHandle, Timers } from './socket.js';
+import { lastSeqOf, type Store } from './state.js';
+
+/** What the controller needs from ConsoleSocket. */
+export interface SocketPort {
+  start(): void;
+  stop(): void;
+  subscribe(conversationId: string, lastSeq: number): void;
+  unsubscribe(conversationId: string): void;
+  isSubscribed(conversationId: string): boolean;
+  send(conversationId: string, body: string): string;
+  typing(conversationId: string, state: 'start' | 'stop'): void;
+}
+
+export interface ControllerDeps {
+  api: ApiClient;
+  store: Store;
+  createSocket(events: SocketEvents, checkSession: () => Promise<boolean>): SocketPort;
+  timers?: Timers;
+  now?: () => number;
+}
+
+/** Someone else's typing indicator disappears after this long without a new `typing` frame. */
+export const TYPING_TTL_MS = 8_000;
+/** Our own `typing start` is repeated at most this often, and `stop` follows this long after the last key. */
+export const TYPING_IDLE_MS = 3_000;
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
+  clearInterval: (h) => globalThis.clearInterval(h as ReturnType<typeof setInterval>),
+};
+
+function isSessionError(e: unknown): boolean {
+  return e instanceof ApiError && (e.status === 401 || e.code === 'unauthorized' || e.code === 'session_expired');
+}
+
+export class Controller {
+  private socket: SocketPort | null = null;
+  private welcomedOnce = false;
+  private inboxFrameSeen = false;
+  private readonly typingTimers = new Map<string, TimerHandle>();
+  private ownTyping: { conversationId: string; sentAt: number; stopTimer: TimerHandle } | null = null;
+  /** Availability as the server last confirmed it, the one still to send, and the PUT loop. */
+  private confirmedStatus: AgentStatus | null = null;
+  private statusWanted: AgentStatus | null = null;
+  private statusFlush: Promise<void> | null = null;
+  private readonly timers: Timers;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.timers = deps.timers ?? realTimers;
+    this.now = deps.now ?? Date.now;
+  }
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  /** First load: resume an existing session or show sign-in. */
+  async boot(): Promise<void> {
+    try {
+      const session = await this.deps.api.me();
+      this.enter(session.agent);
+    } catch {
+      this.store.dispatch({ type: 'signedOut', notice: null });
+    }
+  }
+
+  /** Returns the text key of the error to show, or null on success. */
+  async login(email: string, password: string): Promise<ConsoleKey | null> {
+    if (!email.trim() || !password) return 'signin.missing';
+    try {
+      const session = await this.deps.api.login(email.trim(), password);
+      this.enter(session.agent);
+      return null;
+    } catch (e) {
+      return e instanceof ApiError ? apiErrorKey(e.code) : 'error.generic';
+    }
+  }
+
+  async logout(): Promise<void> {
+    this.teardown();
+    try {
+      await this.deps.api.logout();
+    } catch {
+      // the cookie may already be gone; signing out locally is what matters
+    }
+    this.store.dispatch({ type: 'signedOut', notice: 'signedOut' });
+  }
+
+  /** The server says the session is over (close 4401/4403, or any 401). */
+  sessionEnded(): void {
+    if (this.store.getState().screen !== 'workspace') return;
+    this.teardown();
+    this.deps.api.forget();
+    this.store.dispatch({ type: 'signedOut', notice: 'sessionEnded' });
+  }
+
+  /**
+   * Changes availability. The select updates at once; PUTs go out one at a time and only the latest
+   * wish is sent, so arrowing through the options can never leave the server on a stale value.
+   */
+  async setStatus(status: AgentStatus): Promise<void> {
+    const current = this.store.getState().agent?.status;
+    if (!current || (current === status && this.statusWanted === null)) return;
+    this.store.dispatch({ type: 'agentStatus', status });
+    this.statusWanted = status;
+    if (!this.statusFlush) {
+      this.statusFlush = this.flushStatus().finally(() => {
+        this.statusFlush = null;
+      });
+    }
+    return this.statusFlush;
+  }
+
+  private async flushStatus(): Promise<void> {
+    while (this.statusWanted !== null && this.statusWanted !== this.confirmedStatus) {
+      const target: AgentStatus = this.statusWanted;
+      try {
+        const res = (await this.deps.api.setStatus(target)) as { agent?: { status?: AgentStatus } } | null;
+        this.confirmedStatus = res?.agent?.status ?? target;
+      } catch (e) {
+        this.statusWanted = null;
+        if (this.handleSessionError(e)) return;
+        if (this.confirmedStatus) this.store.dispatch({ type: 'agentStatus', status: this.confirmedStatus });
+        this.store.dispatch({ type: 'notice', key: 'error.status_failed' });
+        return;
+      }
+    }
+    this.statusWanted = null;
+    const shown = this.store.getState().agent?.status;
+    if (this.confirmedStatus && shown && shown !== this.confirmedStatus) {
+      this.store.dispatch({ type: 'agentStatus', status: this.confirmedStatus });
+    }
+  }
+
+  /** Reloads both lists over HTTP (after sign-in, a reconnect or a lost accept race). */
+  async refreshInbox(): Promise<void> {
+    this.inboxFrameSeen = false;
+    try {
+      const [waiting, mine] = await Promise.all([this.deps.api.list('waiting'), this.deps.api.list('mine')]);
+      // An inbox frame that arrived meanwhile is newer than this answer.
+      if (!this.inboxFrameSeen) this.store.dispatch({ type: 'inbox', waiting, mine });
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Shows a conversation: loads its history once, then follows it over the socket. */
+  async open(conversationId: string): Promise<void> {
+    this.store.dispatch({ type: 'open', conversationId });
+    const entry = this.store.getState().conversations[conversationId];
+    if (entry?.loaded) {
+      if (!this.socket?.isSubscribed(conversationId)) this.socket?.subscribe(conversationId, lastSeqOf(entry));
+      return;
+    }
+    try {
+      const detail = await this.deps.api.get(conversationId);
+      this.store.dispatch({ type: 'loaded', conversation: detail.conversation, messages: detail.messages });
+      const loaded = this.store.getState().conversations[conversationId];
+      this.socket?.subscribe(conversationId, lastSeqOf(loaded));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Takes a waiting chat. Returns true when this agent got it. */
+  async accept(conversationId: string): Promise<boolean> {
+    try {
+      const res = await this.deps.api.accept(conversationId);
+      if (res?.conversation && Array.isArray(res.messages)) {
+        // The accept answer already carries the history: no second round trip before the chat opens.
+        this.store.dispatch({ type: 'loaded', conversation: res.conversation, messages: res.messages });
+      } else if (res?.conversation) {
+        this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      }
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'conversation_not_waiting') {
+        this.store.dispatch({ type: 'notice', key: 'error.conversation_not_waiting' });
+        await this.refreshInbox();
+        return false;
+      }
+      this.fail(e);
+      return false;
+    }
+    await this.open(conversationId);
+    return true;
+  }
+
+  async end(conversationId: string): Promise<boolean> {
+    this.stopTyping();
+    try {
+      const res = await this.deps.api.end(conversationId);
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  /** Queues a reply. Returns an error key when the text cannot be sent, else null. */
+  send(conversationId: string, text: string): ConsoleKey | null {
+    const body = text.trim();
+    if (!body) return 'wsError.message_empty';
+    if (body.length > MAX_BODY_CHARS) return 'composer.tooLong';
+    if (!this.socket) return 'wsError.generic';
+    this.stopTyping();
+    const clientMsgId = this.socket.send(conversationId, body);
+    this.store.dispatch({
+      type: 'pending',
+      conversationId,
+      clientMsgId,
+      body,
+      createdAt: new Date(this.now()).toISOString(),
+    });
+    return null;
+  }
+
+  /** Called on every keystroke in the reply box; sends `start` at most every few seconds and `stop` when idle. */
+  typing(conversationId: string): void {
+    if (!this.socket) return;
+    const now = this.now();
+    const current = this.ownTyping;
+    if (current && current.conversationId !== conversationId) this.stopTyping();
+    if (this.ownTyping) {
+      this.timers.clearTimeout(this.ownTyping.stopTimer);
+      if (now - this.ownTyping.sentAt >= TYPING_IDLE_MS) {
+        this.socket.typing(conversationId, 'start');
+        this.ownTyping.sentAt = now;
+      }
+      this.ownTyping.stopTimer = this.timers.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+      return;
+    }
+    this.socket.typing(conversationId, 'start');
+    this.ownTyping = {
+      conversationId,
+      sentAt: now,
+      stopTimer: this.timers.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS),
+    };
+  }
+
+  stopTyping(): void {
+    const current = this.ownTyping;
+    if (!current) return;
+    this.ownTyping = null;
+    this.timers.clearTimeout(current.stopTimer);
+    this.socket?.typing(current.conversationId, 'stop');
+  }
+
+  async transcript(conversationId: string): Promise<Transcript | null> {
+    try {
+      return await this.deps.api.transcript(conversationId);
+    } catch (e) {
+      if (!this.handleSessionError(e)) this.store.dispatch({ type: 'notice', key: 'error.transcript_failed' });
+      return null;
+    }
+  }
+
+  dismissNotice(id: number): void {
+    this.store.dispatch({ type: 'dismissNotice', id });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private enter(agent: AgentView): void {
+    this.teardown();
+    this.store.dispatch({ type: 'signedIn', agent });
+    this.confirmedStatus = agent.status;
+    this.statusWanted = null;
+    this.welcomedOnce = false;
+    const events: SocketEvents = {
+      frame: (frame) => this.onFrame(frame),
+      status: (status: ConnectionStatus) => this.store.dispatch({ type: 'connection', status }),
+      sessionEnded: () => this.sessionEnded(),
+    };
+    this.socket = this.deps.createSocket(events, () =>
+      this.deps.api.me().then(
+        () => true,
+        (e: unknown) => !isSessionError(e),
+      ),
+    );
+    this.socket.start();
+    void this.refreshInbox();
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    if (frame.type === 'welcome') {
+      // Queue changes made while the socket was down are not replayed; re-read the lists instead.
+      if (this.welcomedOnce) void this.refreshInbox();
+      this.welcomedOnce = true;
+      return;
+    }
+    if (frame.type === 'inbox') this.inboxFrameSeen = true;
+    if (frame.type === 'typing') this.armTypingExpiry(frame.conversationId, frame.state === 'start');
+    this.applyFrame(frame);
+  }
+
+  private applyFrame(frame: ServerFrame): void {
+    this.store.dispatch({ type: 'frame', frame });
+  }
+
+  private armTypingExpiry(conversationId: string, active: boolean): void {
+    const old = this.typingTimers.get(conversationId);
+    if (old !== undefined) this.timers.clearTimeout(old);
+    this.typingTimers.delete(conversationId);
+    if (!active) return;
+    this.typingTimers.set(
+      conversationId,
+      this.timers.setTimeout(() => {
+        this.typingTimers.delete(conversationId);
+        this.store.dispatch({ type: 'typingExpired', conversationId });
+      }, TYPING_TTL_MS),
+    );
+  }
+
+  private teardown(): void {
+    if (this.ownTyping) this.timers.clearTimeout(this.ownTyping.stopTimer);
+    this.ownTyping = null;
+    for (const t of this.typingTimers.values()) this.timers.clearTimeout(t);
+    this.typingTimers.clear();
+    this.socket?.stop();
+    this.socket = null;
+  }
+
+  private handleSessionError(e: unknown): boolean {
+    if (!isSessionError(e)) return false;
+    this.sessionEnded();
+    return true;
+  }
+
+  private fail(e: unknown): void {
+    if (this.handleSessionError(e)) return;
+    this.store.dispatch({ type: 'notice', key: e instanceof ApiError ? apiErrorKey(e.code) : 'error.generic' });
+  }
+}

@@ -1,0 +1,120 @@
+/** Pure helpers that turn protocol data into display text. */
+import type { ApiErrorCode, ConversationView, ErrorCode, Language, Message, SystemCode } from '@carechat/protocol/client';
+import { systemText, type ConsoleKey, type Translate } from './i18n.js';
+import type { Announcement } from './state.js';
+
+/** "under 1 min", "2 min", "1 h 5 min" since `sinceIso`. */
+export function waitingTime(t: Translate, sinceIso: string | null, nowMs: number): string {
+  const since = sinceIso ? Date.parse(sinceIso) : NaN;
+  if (Number.isNaN(since)) return t('time.underMinute');
+  const minutes = Math.floor(Math.max(0, nowMs - since) / 60_000);
+  if (minutes < 1) return t('time.underMinute');
+  if (minutes < 60) return t('time.minutes', { n: minutes });
+  return t('time.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+}
+
+export function teamName(c: ConversationView): string | null {
+  return c.queue?.teamName ?? c.teamId ?? null;
+}
+
+export function languageName(t: Translate, lang: Language): string {
+  return t(lang === 'es' ? 'lang.es' : 'lang.en');
+}
+
+/** "Maria (cardmember)", "Assistant", "You", "Ana (agent)", "Notice". */
+export function authorLabel(t: Translate, message: Message, selfId: string | null, c: ConversationView): string {
+  switch (message.author.role) {
+    case 'cardmember':
+      return t('author.cardmember', { name: message.author.name ?? c.cardmember.firstName });
+    case 'assistant':
+      return t('author.assistant');
+    case 'agent':
+      if (selfId && message.author.id === selfId) return t('author.you');
+      return t('author.agent', { name: message.author.name ?? '' });
+    case 'system':
+      return t('author.system');
+  }
+}
+
+const CARDMEMBER_CODES = new Set<SystemCode>(['conversation.queued', 'conversation.closed_by_cardmember']);
+
+/** The text of a message; system notices are re-rendered from their code in the agent's language. */
+export function messageText(message: Message, c: ConversationView, lang: Language): string {
+  if (message.kind !== 'system' || !message.system) return message.body;
+  const { code, params } = message.system;
+  const defaults: Record<string, string> = {
+    name: CARDMEMBER_CODES.has(code) ? c.cardmember.firstName : (c.agent?.firstName ?? ''),
+    team: teamName(c) ?? '',
+  };
+  return systemText(code, params, lang, defaults);
+}
+
+export function conversationStatus(t: Translate, c: ConversationView, selfId: string | null): string {
+  switch (c.status) {
+    case 'bot':
+      return t('conv.status.bot');
+    case 'queued':
+      return t('conv.status.queued');
+    case 'assigned':
+      return c.agent && c.agent.id !== selfId
+        ? t('conv.status.other', { name: c.agent.firstName })
+        : t('conv.status.mine');
+    case 'closed':
+      return t('conv.status.closed');
+  }
+}
+
+export function announcementText(t: Translate, a: Announcement, lang: Language, selfId: string | null): string {
+  if (a.kind === 'waiting') {
+    const team = teamName(a.conversation);
+    const name = a.conversation.cardmember.firstName;
+    return team ? t('waiting.new', { name, team }) : t('waiting.newNoTeam', { name });
+  }
+  const { message, conversation } = a;
+  if (message.kind === 'system') return messageText(message, conversation, lang);
+  if (!a.active) {
+    return t('live.messageElsewhere', { name: conversation.cardmember.firstName, last4: conversation.card.last4 });
+  }
+  const author =
+    message.author.role === 'cardmember'
+      ? (message.author.name ?? conversation.cardmember.firstName)
+      : authorLabel(t, message, selfId, conversation);
+  return t('live.message', { author, body: message.body });
+}
+
+const API_ERROR_KEYS: Partial<Record<ApiErrorCode | 'network', ConsoleKey>> = {
+  invalid_credentials: 'error.invalid_credentials',
+  rate_limited: 'error.rate_limited',
+  network: 'error.network',
+  conversation_not_waiting: 'error.conversation_not_waiting',
+  conversation_closed: 'error.conversation_closed',
+  conversation_not_found: 'error.conversation_not_found',
+  not_found: 'error.conversation_not_found',
+  forbidden: 'error.forbidden',
+};
+
+/** The text key for an HTTP error code; unknown codes get a generic sentence, never the raw message. */
+export function apiErrorKey(code: string): ConsoleKey {
+  return API_ERROR_KEYS[code as ApiErrorCode] ?? 'error.generic';
+}
+
+const WS_ERROR_KEYS: Partial<Record<ErrorCode, ConsoleKey>> = {
+  message_empty: 'wsError.message_empty',
+  message_too_long: 'wsError.message_too_long',
+  frame_too_large: 'wsError.message_too_long',
+  rate_limited: 'wsError.rate_limited',
+  conversation_closed: 'wsError.conversation_closed',
+  conversation_not_found: 'wsError.conversation_not_found',
+  forbidden: 'wsError.forbidden',
+};
+
+export function wsErrorKey(code: string): ConsoleKey {
+  return WS_ERROR_KEYS[code as ErrorCode] ?? 'wsError.generic';
+}
+
+/** "14:05" in the agent's language. */
+export function clockTime(iso: string, lang: Language): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(d);
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { SystemCode } from '@carechat/protocol';
+import { makeT, strings, systemText } from './i18n.js';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('console strings', () => {
+  const en = strings.en as Record<string, string>;
+  const es = strings.es as Record<string, string>;
+
+  it('has exactly the same keys in English and Spanish', () => {
+    expect(Object.keys(es).sort()).toEqual(Object.keys(en).sort());
+    expect(Object.keys(en).length).toBeGreaterThan(50);
+  });
+
+  it('has a non-empty text for every key in both languages', () => {
+    for (const table of [en, es]) {
+      for (const [key, value] of Object.entries(table)) {
+        expect(value.trim(), key).not.toBe('');
+      }
+    }
+  });
+
+  it('uses the same placeholders in both languages', () => {
+    for (const key of Object.keys(en)) {
+      expect(placeholders(es[key]!), key).toEqual(placeholders(en[key]!));
+    }
+  });
+
+  it('really is translated (Spanish differs from English for most keys)', () => {
+    const same = Object.keys(en).filter((k) => en[k] === es[k]);
+    expect(same.length / Object.keys(en).length).toBeLessThan(0.15);
+  });
+
+  it('has the exact labels the tests and agents rely on', () => {
+    const t = makeT('en');
+    expect(t('composer.label')).toBe('Message');
+    expect(t('composer.send')).toBe('Send');
+    expect(t('end.confirm')).toBe('Yes, end chat');
+    expect(t('waiting.empty')).toBe('No one is waiting.');
+    expect(t('mine.empty')).toBe('No open chats.');
+    expect(t('signin.sessionEnded')).toBe('Your session has ended. Please sign in again.');
+    expect(t('waiting.acceptLabel', { name: 'Maria', last4: '1005' })).toBe('Accept chat with Maria, card ending 1005');
+    expect(t('waiting.new', { name: 'Maria', team: 'General' })).toBe('New chat waiting: Maria, General team');
+    expect(makeT('es')('composer.send')).toBe('Enviar');
+  });
+});
+
+describe('systemText', () => {
+  it('renders every system code in both languages without leftover placeholders', () => {
+    for (const lang of ['en', 'es'] as const) {
+      for (const code of SystemCode.options) {
+        const text = systemText(code, {}, lang, { name: 'Maria', team: 'General' });
+        expect(text, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
+        expect(text.length).toBeGreaterThan(3);
+      }
+    }
+  });
+
+  it('words cardmember notices from the agent’s side', () => {
+    expect(systemText('conversation.closed_by_cardmember', {}, 'en', { name: 'Maria' })).toBe('Maria ended the chat.');
+    expect(systemText('conversation.queued', { team: 'Disputes' }, 'en', { name: 'Maria', team: 'General' })).toBe(
+      'Maria is waiting for the Disputes team.',
+    );
+    expect(systemText('agent.joined', { name: 'Ana' }, 'es')).toBe('Ana se unió al chat.');
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Counts failed sign-ins per username + IP and locks the pair out for a while after too many.
+ *
+ * The map lives in this process's memory and is bounded, which is enough for the single-node demo.
+ * A multi-node deployment must move these counters to the store (or the bus), otherwise each node
+ * grants its own allowance and an attacker spreads guesses across nodes.
+ */
+
+export interface LoginThrottleOptions {
+  maxFailures: number;
+  windowMs: number;
+  maxEntries: number;
+  now: () => number;
+}
+
+interface Entry {
+  failures: number;
+  /** When the window that started with the first failure ends. */
+  resetAt: number;
+}
+
+export const DEFAULT_THROTTLE: LoginThrottleOptions = {
+  maxFailures: 5,
+  windowMs: 5 * 60_000,
+  maxEntries: 10_000,
+  now: () => Date.now(),
+};
+
+export class LoginThrottle {
+  private readonly entries = new Map<string, Entry>();
+  private readonly opts: LoginThrottleOptions;
+
+  constructor(opts: Partial<LoginThrottleOptions> = {}) {
+    this.opts = { ...DEFAULT_THROTTLE, ...opts };
+  }
+
+  static key(username: string, ip: string): string {
+    return `${username.trim().toLowerCase()}\u0000${ip}`;
+  }
+
+  /** Milliseconds until the pair may try again, or 0 when it is not locked out. */
+  retryAfterMs(key: string): number {
+    const entry = this.live(key);
+    if (!entry || entry.failures < this.opts.maxFailures) return 0;
+    return entry.resetAt - this.opts.now();
+  }
+
+  /** Records one failed attempt. */
+  fail(key: string): void {
+    const entry = this.live(key);
+    if (entry) {
+      entry.failures += 1;
+      return;
+    }
+    this.makeRoom();
+    this.entries.set(key, { failures: 1, resetAt: this.opts.now() + this.opts.windowMs });
+  }
+
+  /** Forgets the pair after a successful sign-in. */
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.resetAt <= this.opts.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private makeRoom(): void {
+    if (this.entries.size < this.opts.maxEntries) return;
+    const now = this.opts.now();
+    for (const [k, e] of this.entries) if (e.resetAt <= now) this.entries.delete(k);
+    // Still full: drop the oldest windows first (Map keeps insertion order), so memory stays bounded
+    // even under a flood of distinct usernames.
+    for (const k of this.entries.keys()) {
+      if (this.entries.size < this.opts.maxEntries) break;
+      this.entries.delete(k);
+    }
+  }
+}
