@@ -3,7 +3,7 @@
  * Missing browser: tests skip with a message on a laptop, and fail under CI=true.
  */
 import { existsSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 

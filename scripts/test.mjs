@@ -30,7 +30,9 @@ const tally = (file) => {
 
 let ok = true;
 const packages = ['protocol', 'server', 'site', 'widget', 'console'];
-for (const p of packages) ok = run(`typecheck ${p}`, 'npx', ['tsc', '-p', `packages/${p}/tsconfig.json`]) && ok;
+for (const project of [...packages.map((p) => `packages/${p}/tsconfig.json`), 'e2e/tsconfig.json']) {
+  ok = run(`typecheck ${project}`, 'npx', ['tsc', '-p', project]) && ok;
+}
 ok = run('lint', 'npx', ['eslint', '.']) && ok;
 ok = run('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']) && ok;
 ok = run('build clients', 'npm', ['run', 'build', '--silent']) && ok;

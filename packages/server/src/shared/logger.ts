@@ -6,30 +6,33 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string): Logger {
-  return pino({
-    level,
-    redact: {
-      paths: [
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'req.headers["sec-websocket-protocol"]',
-        'res.headers["set-cookie"]',
-        '*.password',
-        '*.token',
-        '*.body',
-      ],
-      censor: '[redacted]',
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["sec-websocket-protocol"]',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.token',
+          '*.body',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        // Never log query strings or bodies: they could carry anything a client put there.
+        req: (req: { method?: string; url?: string; id?: string }) => ({
+          method: req.method,
+          url: req.url?.split('?')[0],
+          id: req.id,
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+        err: pino.stdSerializers.err,
+      },
     },
-    serializers: {
-      // Never log query strings or bodies: they could carry anything a client put there.
-      req: (req: { method?: string; url?: string; id?: string }) => ({
-        method: req.method,
-        url: req.url?.split('?')[0],
-        id: req.id,
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      err: pino.stdSerializers.err,
-    },
-  });
+    destination ?? pino.destination(1),
+  );
 }
