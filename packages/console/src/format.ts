@@ -1,5 +1,12 @@
 /** Pure helpers that turn protocol data into display text. */
-import type { ApiErrorCode, ConversationView, ErrorCode, Language, Message, SystemCode } from '@carechat/protocol/client';
+import type {
+  ApiErrorCode,
+  ConversationView,
+  ErrorCode,
+  Language,
+  Message,
+  SystemCode,
+} from '@carechat/protocol/client';
 import { systemText, type ConsoleKey, type Translate } from './i18n.js';
 import type { Announcement } from './state.js';
 

@@ -4,7 +4,13 @@
  * and exponential backoff with jitter. No DOM or global timers are touched directly, so it runs in Node
  * tests with a fake socket and fake timers.
  */
-import { CloseCode, PROTOCOL_VERSION, SUBPROTOCOL, type ClientFrame, type ServerFrame } from '@carechat/protocol/client';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type ClientFrame,
+  type ServerFrame,
+} from '@carechat/protocol/client';
 
 /** The part of the browser WebSocket this client uses. */
 export interface WebSocketLike {

@@ -3,7 +3,14 @@
  * ack, typing, error) into one model. Messages are keyed by `seq` and kept sorted; a frame whose seq is
  * already held is dropped, which is what makes replay-after-reconnect safe.
  */
-import type { AgentStatus, AgentView, ConversationView, ErrorCode, Message, ServerFrame } from '@carechat/protocol/client';
+import type {
+  AgentStatus,
+  AgentView,
+  ConversationView,
+  ErrorCode,
+  Message,
+  ServerFrame,
+} from '@carechat/protocol/client';
 import type { ConsoleKey } from './i18n.js';
 import type { ConnectionStatus } from './socket.js';
 import { wsErrorKey } from './format.js';

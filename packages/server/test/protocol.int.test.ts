@@ -307,6 +307,11 @@ describe.skipIf(skip)('protocol', () => {
       for (let i = 0; i < 80; i++) sock.send({ type: 'typing', conversationId: convId, state: 'start' });
       await sock.next('error', (f) => f.code === 'rate_limited');
       expect(await messageCount()).toBe(before);
+      // A dropped send is named, so the client can re-send exactly that message later.
+      sock.send({ type: 'send', conversationId: convId, clientMsgId: 'flooded-msg-0001', body: 'dropped' });
+      const dropped = await sock.next('error', (f) => f.code === 'rate_limited' && !!f.clientMsgId);
+      expect(dropped.clientMsgId).toBe('flooded-msg-0001');
+      expect(await messageCount()).toBe(before);
       sock.terminate();
     });
   });

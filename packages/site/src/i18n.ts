@@ -80,8 +80,7 @@ export const siteStrings: Table<SiteKey> = {
   en: {
     'brand.name': 'Meridian Bank',
     'brand.home': 'Meridian Bank home',
-    'demo.banner':
-      'Demo site: Meridian Bank is a fictional card issuer. Do not enter real card or personal details.',
+    'demo.banner': 'Demo site: Meridian Bank is a fictional card issuer. Do not enter real card or personal details.',
     'demo.tag': 'Demo',
     skip: 'Skip to main content',
     'title.format': '{page} | Meridian Bank',
@@ -231,8 +230,7 @@ export const siteStrings: Table<SiteKey> = {
     'status.stolen': 'Reportada como robada',
     'status.closed': 'Cerrada',
     'notFound.title': 'Página no encontrada',
-    'notFound.body':
-      'No encontramos esa página. Es posible que se haya movido o que el enlace sea incorrecto.',
+    'notFound.body': 'No encontramos esa página. Es posible que se haya movido o que el enlace sea incorrecto.',
     'notFound.back': 'Volver a sus cuentas',
     'forbidden.title': 'Solicitud bloqueada',
     'forbidden.body':

@@ -270,12 +270,15 @@ export function cardPage(ctx: PageContext, input: { card: SiteCard }): string {
     <noscript><p>${t('card.help.noscript')}</p></noscript>
   </section>
 </div>`;
-  const scripts = html`<script type="module" src="${WIDGET_SRC}" data-token-url="${TOKEN_URL}" data-card-id="${card.id}" data-lang="${ctx.lang}"></script>`;
+  const scripts = html`<script type="module" src="${WIDGET_SRC}" data-token-url="${TOKEN_URL}" data-card-id="${card.id}" data-lang="${ctx.lang}" data-bank-name="${t('brand.name')}"></script>`;
   return layout(ctx, { title: t('card.pageTitle', { product: card.productName, last4 }), main, scripts });
 }
 
 /** A simple page with a heading, a paragraph and an optional link (404, 403, 500). */
-export function messagePage(ctx: PageContext, input: { title: string; body: string; link?: { href: string; text: string } }): string {
+export function messagePage(
+  ctx: PageContext,
+  input: { title: string; body: string; link?: { href: string; text: string } },
+): string {
   const main = html`<div class="page narrow">
   <h1>${input.title}</h1>
   <p>${input.body}</p>

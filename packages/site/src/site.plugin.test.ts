@@ -237,13 +237,13 @@ describe('session pages', () => {
     expect(res.body).toContain('Recent activity will appear here.');
     expect(res.body).toContain('Payment due');
     expect(res.body).toContain(
-      '<script type="module" src="/widget/carechat-widget.js" data-token-url="/site/api/chat-token" data-card-id="card_1005" data-lang="en"></script>',
+      '<script type="module" src="/widget/carechat-widget.js" data-token-url="/site/api/chat-token" data-card-id="card_1005" data-lang="en" data-bank-name="Meridian Bank"></script>',
     );
     expect(res.body).toContain('href="/account/cards/card_1005#help"');
     expect(res.body).toContain('id="help"');
   });
 
-  it("a card of another cardmember is a 404, like an unknown one", async () => {
+  it('a card of another cardmember is a 404, like an unknown one', async () => {
     const session = await login();
     const other = await app.inject({ url: '/account/cards/card_3344', cookies: { site_session: session } });
     expect(other.statusCode).toBe(404);
@@ -374,9 +374,9 @@ describe('POST /site/api/chat-token', () => {
 describe('configuration', () => {
   it('signChatToken refuses a TTL carechat would reject', async () => {
     const deps = buildDeps({ chatTokenTtlSeconds: 3600 });
-    await expect(
-      signChatToken(deps, { cardmemberId: 'cm_maria', cardId: 'card_1005', lang: 'en' }),
-    ).rejects.toThrow(RangeError);
+    await expect(signChatToken(deps, { cardmemberId: 'cm_maria', cardId: 'card_1005', lang: 'en' })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('fails at registration on a short secret, a shared secret, or missing cookie support', async () => {

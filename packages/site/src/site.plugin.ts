@@ -158,7 +158,11 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
     return sendHtml(
       reply,
       status,
-      messagePage(context('en'), { title: t('error.title'), body: t('error.body'), link: { href: '/', text: t('brand.home') } }),
+      messagePage(context('en'), {
+        title: t('error.title'),
+        body: t('error.body'),
+        link: { href: '/', text: t('brand.home') },
+      }),
     );
   });
 

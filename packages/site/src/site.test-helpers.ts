@@ -68,9 +68,7 @@ export function buildDeps(overrides: Partial<SiteDeps> = {}): SiteDeps {
     sessionSecret,
     sessionTtlSeconds: 1800,
     secureCookies: false,
-    demoLogins: [
-      { username: 'maria', password: 'maria-demo-pass', description: 'Maria <English> & two cards' },
-    ],
+    demoLogins: [{ username: 'maria', password: 'maria-demo-pass', description: 'Maria <English> & two cards' }],
     ...overrides,
   };
 }

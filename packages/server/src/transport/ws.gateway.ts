@@ -213,7 +213,8 @@ class Connection {
       return;
     }
     if (!this.bucket.take()) {
-      this.error('rate_limited', 'You are sending too fast. Wait a moment and try again.');
+      // Name the dropped message when we can, so the client knows exactly what to re-send later.
+      this.error('rate_limited', 'You are sending too fast. Wait a moment and try again.', droppedSend(data));
       if (++this.violations > MAX_RATE_VIOLATIONS) this.close(CloseCode.rateLimited, 'rate_limited');
       return;
     }
@@ -394,4 +395,17 @@ class Connection {
       })
       .catch((err: unknown) => this.d.logger.error({ err }, 'delivery failed'));
   }
+}
+
+/** The ids of a dropped `send` frame, if the raw frame is one (best effort; never throws). */
+function droppedSend(data: RawData): { conversationId?: string; clientMsgId?: string } {
+  try {
+    const f = JSON.parse(Buffer.isBuffer(data) ? data.toString('utf8') : String(data)) as Record<string, unknown>;
+    if (f.type === 'send' && typeof f.clientMsgId === 'string' && typeof f.conversationId === 'string') {
+      return { conversationId: f.conversationId.slice(0, 64), clientMsgId: f.clientMsgId.slice(0, 64) };
+    }
+  } catch {
+    /* not JSON: nothing to name */
+  }
+  return {};
 }

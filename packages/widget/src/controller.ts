@@ -1,0 +1,302 @@
+/**
+ * Orchestrates one widget: site token -> session -> socket, and the user's actions (send, end, new
+ * chat, transcript). Holds the view state (via the reducer) and notifies the UI. No DOM access here:
+ * the socket factory, HTTP client, storage, timers and file saving are passed in.
+ */
+import type { ServerFrame, WidgetConversationResponse } from '@carechat/protocol/client';
+import { ApiError, isAuthError, type Api } from './api.js';
+import { socketUrl, type WidgetConfig } from './config.js';
+import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
+import { loadOutbox, type KeyValueStorage } from './outbox.js';
+import { initialState, reduce, type Action, type ViewState } from './state.js';
+import { TypingNotifier } from './typing.js';
+
+export interface ControllerDeps {
+  config: WidgetConfig;
+  api: Api;
+  createSocket: SocketFactory;
+  storage: KeyValueStorage | null;
+  saveFile(filename: string, text: string): void;
+  timers?: Timers;
+}
+
+/** A remote "is typing" line disappears on its own if the matching `stop` never comes. */
+const TYPING_TIMEOUT_MS = 15_000;
+
+export class ChatController {
+  state: ViewState;
+  private readonly listeners = new Set<(state: ViewState) => void>();
+  private readonly timers: Timers;
+  private readonly outboxKey: string;
+  private readonly openKey: string;
+  private sessionToken: string | null = null;
+  private connection: Connection | null = null;
+  private starting: Promise<void> | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  /** One session refresh per auth failure; reset once a socket is subscribed again. */
+  private refreshedSinceOnline = false;
+  private typingTimer: unknown = null;
+  readonly typing: TypingNotifier;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.timers = deps.timers ?? browserTimers;
+    this.state = initialState(deps.config.lang);
+    this.outboxKey = `carechat.v1.outbox.${deps.config.cardId}`;
+    this.openKey = `carechat.v1.open.${deps.config.cardId}`;
+    this.typing = new TypingNotifier((s) => this.connection?.sendTyping(s), this.timers);
+  }
+
+  /** Registers a listener for state changes; returns the unsubscribe function. */
+  subscribe(listener: (state: ViewState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private dispatch(action: Action): void {
+    const next = reduce(this.state, action);
+    if (next === this.state) return;
+    this.state = next;
+    for (const l of this.listeners) l(next);
+  }
+
+  /** True when the last page view left the chat open or with unsent messages, so it should resume. */
+  shouldResume(): boolean {
+    try {
+      return (
+        this.deps.storage?.getItem(this.openKey) === '1' || loadOutbox(this.deps.storage, this.outboxKey).length > 0
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  /** Shows the panel, starting the session the first time (or again after an error). */
+  open(): void {
+    this.remember(true);
+    this.dispatch({ type: 'open', open: true });
+    if (this.state.phase === 'idle' || this.state.phase === 'error') void this.start();
+  }
+
+  /** Hides the panel; the conversation and socket stay alive. */
+  close(): void {
+    this.remember(false);
+    this.dispatch({ type: 'open', open: false });
+  }
+
+  private remember(open: boolean): void {
+    try {
+      if (open) this.deps.storage?.setItem(this.openKey, '1');
+      else this.deps.storage?.removeItem(this.openKey);
+    } catch {
+      // storage unavailable: nothing to resume after a reload, which is fine
+    }
+  }
+
+  /** Steps 1-2 (site token, widget session), then the socket. Safe to call again after an error. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.connection?.stop();
+    this.connection = null;
+    this.dispatch({ type: 'starting' });
+    try {
+      const session = await this.deps.api.createSession(await this.deps.api.siteToken());
+      this.sessionToken = session.sessionToken;
+      this.dispatch({ type: 'loaded', conversation: session.conversation, messages: session.messages, reset: true });
+      this.connect(session.conversation.id);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private connect(conversationId: string): void {
+    const connection = new Connection({
+      url: socketUrl(this.deps.config.serverUrl),
+      sessionToken: this.sessionToken!,
+      conversationId,
+      getLastSeq: () => this.state.lastSeq,
+      createSocket: this.deps.createSocket,
+      timers: this.timers,
+      storage: this.deps.storage,
+      storageKey: this.outboxKey,
+      events: {
+        frame: (frame) => this.onFrame(frame),
+        status: (status) => {
+          if (status === 'online') this.refreshedSinceOnline = false;
+          this.dispatch({ type: 'connection', status });
+        },
+        outbox: (items) => this.dispatch({ type: 'outbox', items: [...items] }),
+        authFailed: () => void this.onAuthFailed(),
+        fatal: (code) => this.dispatch({ type: 'failed', code }),
+        openFailed: (count) => {
+          // A rejected upgrade (401 expired session) is indistinguishable from a network error in a
+          // browser, so ask over HTTP now and then; the answer also fills in missed messages.
+          if (count % 3 === 2) void this.catchUp();
+        },
+      },
+    });
+    this.connection = connection;
+    connection.reconcile(this.state.messages);
+    this.dispatch({ type: 'outbox', items: [...connection.outbox] });
+    connection.start();
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    this.dispatch({ type: 'frame', frame });
+    if (frame.type === 'typing') {
+      this.timers.clearTimeout(this.typingTimer);
+      if (this.state.typing) {
+        this.typingTimer = this.timers.setTimeout(() => this.dispatch({ type: 'typingTimeout' }), TYPING_TIMEOUT_MS);
+      }
+    }
+    if ((frame.type === 'conversation' || frame.type === 'subscribed') && frame.conversation.status === 'closed') {
+      this.typing.stop();
+    }
+  }
+
+  /** Fetches messages newer than lastSeq over HTTP; an auth failure there triggers a session refresh. */
+  private async catchUp(): Promise<void> {
+    const conversation = this.state.conversation;
+    if (!conversation || !this.sessionToken) return;
+    try {
+      const messages = await this.deps.api.messagesAfter(this.sessionToken, conversation.id, this.state.lastSeq);
+      this.dispatch({ type: 'messages', messages });
+    } catch (e) {
+      if (isAuthError(e)) {
+        this.connection?.stop();
+        await this.onAuthFailed();
+      }
+    }
+  }
+
+  private async onAuthFailed(): Promise<void> {
+    if (this.refreshedSinceOnline) {
+      this.connection?.stop();
+      this.dispatch({ type: 'failed', code: 'session_expired' });
+      return;
+    }
+    this.refreshedSinceOnline = true;
+    if (await this.refresh()) this.connection?.start();
+  }
+
+  /** Re-runs steps 1-2 for a fresh session token, keeping the conversation on screen. */
+  private refresh(): Promise<boolean> {
+    this.refreshing ??= (async () => {
+      try {
+        const session = await this.deps.api.createSession(await this.deps.api.siteToken());
+        this.sessionToken = session.sessionToken;
+        this.connection?.setSessionToken(session.sessionToken);
+        const current = this.state.conversation;
+        if (!current || current.id === session.conversation.id) {
+          this.dispatch({
+            type: 'loaded',
+            conversation: session.conversation,
+            messages: session.messages,
+            reset: false,
+          });
+        } else if (current.status !== 'closed') {
+          // The chat we showed was closed meanwhile and the server opened a new one.
+          this.adopt(session, true);
+        }
+        return true;
+      } catch (e) {
+        this.fail(e);
+        return false;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Runs an authenticated call, refreshing the session once if it has expired. */
+  private async withSession<T>(call: (token: string) => Promise<T>): Promise<T> {
+    if (!this.sessionToken) throw new ApiError('unauthorized', 401);
+    try {
+      return await call(this.sessionToken);
+    } catch (e) {
+      if (!isAuthError(e) || !(await this.refresh())) throw e;
+      return call(this.sessionToken);
+    }
+  }
+
+  private adopt(response: WidgetConversationResponse, reset: boolean): void {
+    this.dispatch({ type: 'loaded', conversation: response.conversation, messages: response.messages, reset });
+    this.connection?.setConversation(response.conversation.id);
+    this.connection?.reconcile(response.messages);
+  }
+
+  private fail(error: unknown): void {
+    const code = error instanceof ApiError ? error.code : 'internal';
+    this.dispatch({ type: 'failed', code: code === 'unauthorized' ? 'session_expired' : code });
+  }
+
+  // ------------------------------------------------------------ user actions
+
+  /** Queues a message; false when there is nothing to send or no open conversation yet. */
+  send(text: string): boolean {
+    const body = text.trim();
+    const c = this.state.conversation;
+    if (!body || !this.connection || this.state.phase !== 'ready' || !c || c.status === 'closed') return false;
+    this.typing.stop();
+    this.connection.send(body);
+    return true;
+  }
+
+  /** Sends a failed message again with its original clientMsgId. */
+  retrySend(clientMsgId: string): void {
+    this.connection?.retry(clientMsgId);
+  }
+
+  /** Removes a failed message from the outbox and returns its text for editing. */
+  takeBack(clientMsgId: string): string {
+    const item = this.state.outbox.find((i) => i.clientMsgId === clientMsgId);
+    this.connection?.discard(clientMsgId);
+    return item?.body ?? '';
+  }
+
+  /** Ends the conversation for everyone; the closed status arrives as a frame (or in the reply). */
+  async end(): Promise<void> {
+    const c = this.state.conversation;
+    if (!c) return;
+    try {
+      const res = await this.withSession((token) => this.deps.api.endConversation(token, c.id));
+      if (res.conversation)
+        this.dispatch({ type: 'frame', frame: { type: 'conversation', conversation: res.conversation } });
+    } catch (e) {
+      this.dispatch({ type: 'notice', code: e instanceof ApiError ? e.code : 'internal' });
+    }
+  }
+
+  /** Starts a new conversation for the same card after the last one ended. */
+  async newChat(): Promise<void> {
+    try {
+      const res = await this.withSession((token) => this.deps.api.newConversation(token));
+      this.adopt(res, true);
+    } catch (e) {
+      this.dispatch({ type: 'notice', code: e instanceof ApiError ? e.code : 'internal' });
+    }
+  }
+
+  /** Downloads the plain-text transcript of the current conversation. */
+  async downloadTranscript(): Promise<void> {
+    const c = this.state.conversation;
+    if (!c) return;
+    try {
+      const text = await this.withSession((token) => this.deps.api.transcript(token, c.id));
+      this.deps.saveFile(`carechat-transcript-${c.id}.txt`, text);
+    } catch (e) {
+      this.dispatch({ type: 'notice', code: isAuthError(e) ? 'session_expired' : 'transcript' });
+    }
+  }
+
+  /** Clears the current notice (the user dismissed it or acted on it). */
+  dismissNotice(): void {
+    this.dispatch({ type: 'notice', code: null });
+  }
+}

@@ -1,0 +1,264 @@
+import type { ServerFrame } from '@carechat/protocol/client';
+import { describe, expect, it } from 'vitest';
+import {
+  currentQuickReplies,
+  initialState,
+  mergeMessages,
+  reduce,
+  statusLine,
+  visibleOutbox,
+  type Action,
+  type ViewState,
+} from './state.js';
+import { buildConversation, buildMessage } from './test-support.js';
+
+function loaded(messages = [buildMessage(1)], conversation = buildConversation()): ViewState {
+  return reduce(initialState('en'), { type: 'loaded', conversation, messages, reset: true });
+}
+const frame = (state: ViewState, f: ServerFrame) => reduce(state, { type: 'frame', frame: f });
+const run = (state: ViewState, actions: Action[]) => actions.reduce(reduce, state);
+const texts = (s: ViewState) => s.announcements.map((a) => a.text);
+
+describe('mergeMessages', () => {
+  it('drops seqs already held, keeps seq order and tracks the highest contiguous seq', () => {
+    let r = mergeMessages([], 0, [buildMessage(2), buildMessage(1)]);
+    expect(r.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(r.lastSeq).toBe(2);
+    r = mergeMessages(r.messages, r.lastSeq, [buildMessage(5), buildMessage(2, { body: 'dup' })]);
+    expect(r.messages.map((m) => m.seq)).toEqual([1, 2, 5]);
+    expect(r.messages[1]!.body).toBe('message 2');
+    expect(r.added.map((m) => m.seq)).toEqual([5]);
+    expect(r.lastSeq).toBe(2); // 3 and 4 are missing: resume must ask from 2
+    r = mergeMessages(r.messages, r.lastSeq, [buildMessage(4), buildMessage(3)]);
+    expect(r.lastSeq).toBe(5);
+  });
+
+  it('lets a complete HTTP listing vouch across gaps (staff-only notes), but not a live frame', () => {
+    expect(mergeMessages([], 0, [buildMessage(1), buildMessage(2), buildMessage(4)], true).lastSeq).toBe(4);
+    expect(mergeMessages([buildMessage(1)], 1, [buildMessage(3)]).lastSeq).toBe(1);
+  });
+
+  it('advances lastSeq to subscribed.headSeq, which the server replayed up to', () => {
+    let s = loaded([buildMessage(1), buildMessage(2)]);
+    s = frame(s, { type: 'message', message: buildMessage(4) }); // seq 3 is a staff-only note
+    expect(s.lastSeq).toBe(2);
+    s = frame(s, { type: 'subscribed', conversationId: 'conv_1', headSeq: 4, conversation: buildConversation() });
+    expect(s.lastSeq).toBe(4);
+    s = frame(s, {
+      type: 'subscribed',
+      conversationId: 'other',
+      headSeq: 9,
+      conversation: buildConversation({ id: 'other' }),
+    });
+    expect(s.lastSeq).toBe(4);
+  });
+
+  it('returns the same array when nothing is new', () => {
+    const held = [buildMessage(1)];
+    expect(mergeMessages(held, 1, [buildMessage(1)]).messages).toBe(held);
+  });
+});
+
+describe('reduce: messages', () => {
+  it('does not announce the history, announces each new incoming message once', () => {
+    let s = loaded([buildMessage(1, { body: 'Hello, how can I help?' })]);
+    expect(s.announcements).toEqual([]);
+    s = frame(s, { type: 'message', message: buildMessage(2, { body: 'Anything else?' }) });
+    s = frame(s, { type: 'message', message: buildMessage(2, { body: 'Anything else?' }) });
+    s = frame(s, {
+      type: 'message',
+      message: buildMessage(3, { author: { role: 'agent', id: 'a1', name: 'Ana' }, body: 'Hi, I am Ana' }),
+    });
+    expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(texts(s)).toEqual(['Assistant: Anything else?', 'Ana: Hi, I am Ana']);
+  });
+
+  it('ignores messages of another conversation', () => {
+    const s = frame(loaded(), { type: 'message', message: buildMessage(2, { conversationId: 'other' }) });
+    expect(s.messages.map((m) => m.seq)).toEqual([1]);
+  });
+
+  it('shows the redacted body from the ack and does not duplicate the echo', () => {
+    let s = loaded();
+    s = frame(s, {
+      type: 'ack',
+      conversationId: 'conv_1',
+      clientMsgId: 'cm-1',
+      seq: 2,
+      messageId: 'm2',
+      duplicate: false,
+      body: 'my card is [card ending 1111]',
+      createdAt: 'x',
+    });
+    s = frame(s, {
+      type: 'message',
+      message: buildMessage(2, {
+        clientMsgId: 'cm-1',
+        author: { role: 'cardmember', id: 'cm_1', name: 'Maria' },
+        body: 'my card is [card ending 1111]',
+      }),
+    });
+    expect(s.messages.map((m) => [m.seq, m.body, m.author.role])).toEqual([
+      [1, 'message 1', 'assistant'],
+      [2, 'my card is [card ending 1111]', 'cardmember'],
+    ]);
+    expect(s.announcements).toEqual([]); // own messages are not read back
+    expect(s.lastSeq).toBe(2);
+  });
+
+  it('hides outbox items once the server holds their clientMsgId', () => {
+    let s = loaded();
+    const item = {
+      clientMsgId: 'cm-1',
+      conversationId: 'conv_1',
+      body: 'hi',
+      status: 'pending' as const,
+      createdAt: 'x',
+    };
+    s = reduce(s, { type: 'outbox', items: [item] });
+    expect(visibleOutbox(s)).toEqual([item]);
+    s = frame(s, {
+      type: 'ack',
+      conversationId: 'conv_1',
+      clientMsgId: 'cm-1',
+      seq: 2,
+      messageId: 'm2',
+      duplicate: true,
+      body: 'hi',
+      createdAt: 'x',
+    });
+    expect(visibleOutbox(s)).toEqual([]);
+  });
+
+  it('renders system notices in the conversation language', () => {
+    let s = loaded([buildMessage(1)], buildConversation({ language: 'es' }));
+    s = frame(s, {
+      type: 'message',
+      message: buildMessage(2, {
+        author: { role: 'system', id: null, name: null },
+        kind: 'system',
+        body: 'Ana joined the chat.',
+        system: { code: 'agent.joined', params: { name: 'Ana' } },
+      }),
+    });
+    expect(texts(s)).toEqual(['Ana se unió al chat.']);
+  });
+});
+
+describe('reduce: conversation status', () => {
+  const queued = buildConversation({
+    status: 'queued',
+    queue: { teamId: 't1', teamName: 'General', position: 2, estimatedWaitSeconds: 240, agentsAvailable: 1 },
+  });
+
+  it('describes the queue with position, team and wait', () => {
+    expect(statusLine(queued, 'en')).toBe(
+      "You're number 2 in line for the General team. Estimated wait: about 4 minutes.",
+    );
+    expect(statusLine(queued, 'es')).toBe(
+      'Usted es el número 2 en la fila del equipo General. Tiempo de espera estimado: alrededor de 4 minutos.',
+    );
+    expect(statusLine(buildConversation({ status: 'assigned', agent: { id: 'a1', firstName: 'Ana' } }), 'en')).toBe(
+      'Ana is here to help',
+    );
+    expect(statusLine(buildConversation(), 'en')).toBeNull();
+  });
+
+  it('announces status and position changes, not wait-estimate ticks', () => {
+    let s = loaded();
+    s = frame(s, { type: 'conversation', conversation: queued });
+    s = frame(s, {
+      type: 'conversation',
+      conversation: { ...queued, queue: { ...queued.queue!, estimatedWaitSeconds: 200 } },
+    });
+    s = frame(s, { type: 'conversation', conversation: { ...queued, queue: { ...queued.queue!, position: 1 } } });
+    s = frame(s, {
+      type: 'conversation',
+      conversation: buildConversation({ status: 'assigned', agent: { id: 'a1', firstName: 'Ana' } }),
+    });
+    s = frame(s, { type: 'conversation', conversation: buildConversation({ status: 'closed' }) });
+    expect(texts(s)).toEqual([
+      "You're number 2 in line for the General team. Estimated wait: about 4 minutes.",
+      "You're number 1 in line for the General team. Estimated wait: about 4 minutes.",
+      'Ana is here to help',
+      'This chat has ended.',
+    ]);
+    expect(s.conversation?.status).toBe('closed');
+  });
+
+  it('announces "Reconnecting…" once per outage', () => {
+    const s = run(loaded(), [
+      { type: 'connection', status: 'online' },
+      { type: 'connection', status: 'reconnecting' },
+      { type: 'connection', status: 'reconnecting' },
+    ]);
+    expect(texts(s)).toEqual(['Reconnecting…']);
+  });
+});
+
+describe('reduce: typing, quick replies, errors', () => {
+  it('shows who is typing and clears it when their message arrives', () => {
+    let s = loaded();
+    s = frame(s, { type: 'typing', conversationId: 'conv_1', from: { role: 'agent', name: 'Ana' }, state: 'start' });
+    expect(s.typing).toBe('Ana');
+    s = frame(s, { type: 'message', message: buildMessage(2, { author: { role: 'agent', id: 'a1', name: 'Ana' } }) });
+    expect(s.typing).toBeNull();
+    s = frame(s, { type: 'typing', conversationId: 'conv_1', from: { role: 'assistant', name: null }, state: 'start' });
+    expect(s.typing).toBe('Assistant');
+  });
+
+  it("offers quick replies only from the newest message when it is the assistant's", () => {
+    let s = loaded([buildMessage(1, { quickReplies: ['Check balance', 'Talk to an agent'] })]);
+    expect(currentQuickReplies(s)).toEqual(['Check balance', 'Talk to an agent']);
+    s = frame(s, {
+      type: 'message',
+      message: buildMessage(2, { author: { role: 'cardmember', id: 'cm_1', name: null } }),
+    });
+    expect(currentQuickReplies(s)).toEqual([]);
+  });
+
+  it('keeps send errors on the message and shows other errors as a notice', () => {
+    let s = loaded();
+    s = frame(s, { type: 'error', code: 'message_too_long', message: 'x', clientMsgId: 'a' });
+    expect(s.notice).toBeNull();
+    s = frame(s, { type: 'error', code: 'rate_limited', message: 'x' });
+    expect(s.notice).toBeNull(); // nothing waiting to be sent: a dropped typing frame
+    s = reduce(s, {
+      type: 'outbox',
+      items: [{ clientMsgId: 'a', conversationId: 'conv_1', body: 'b', status: 'pending', createdAt: 'x' }],
+    });
+    s = frame(s, { type: 'error', code: 'rate_limited', message: 'x' });
+    expect(s.notice).toBe('rate_limited');
+    s = frame(s, {
+      type: 'ack',
+      conversationId: 'conv_1',
+      clientMsgId: 'a',
+      seq: 2,
+      messageId: 'm',
+      duplicate: false,
+      body: 'b',
+      createdAt: 'x',
+    });
+    expect(s.notice).toBeNull();
+  });
+
+  it('a new chat replaces the view; a refresh of the same chat merges', () => {
+    let s = loaded([buildMessage(1), buildMessage(2)]);
+    s = reduce(s, {
+      type: 'loaded',
+      conversation: buildConversation(),
+      messages: [buildMessage(2), buildMessage(3)],
+      reset: false,
+    });
+    expect(s.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    s = reduce(s, {
+      type: 'loaded',
+      conversation: buildConversation({ id: 'conv_2' }),
+      messages: [buildMessage(1, { conversationId: 'conv_2' })],
+      reset: true,
+    });
+    expect(s.conversation?.id).toBe('conv_2');
+    expect(s.messages.map((m) => [m.conversationId, m.seq])).toEqual([['conv_2', 1]]);
+    expect(s.lastSeq).toBe(1);
+  });
+});
