@@ -3,6 +3,10 @@
  * dependencies they use. Nothing else constructs long-lived objects.
  */
 import type { FastifyInstance } from 'fastify';
+import type { AccountsPort } from './accounts/accounts.port.js';
+import { EmbeddedAccounts } from './accounts/embedded/embedded-accounts.js';
+import { PanVault } from './accounts/embedded/pan-vault.js';
+import { ensureProducts } from './accounts/embedded/products.js';
 import { AgentsService } from './agents/agents.service.js';
 import { agentRoutes } from './agents/agents.routes.js';
 import { AgentsStore } from './agents/agents.store.js';
@@ -31,6 +35,8 @@ export interface AppOverrides {
   assistant?: Assistant;
   redactor?: Redactor;
   logger?: Logger;
+  /** A bank's own core instead of the embedded one. */
+  accounts?: AccountsPort;
   /** Seed demo data (default: when the demo site is enabled). */
   seed?: boolean;
 }
@@ -39,7 +45,7 @@ export interface App {
   config: Config;
   http: FastifyInstance;
   store: Store;
-  services: { conversations: ConversationService; identity: IdentityService; agents: AgentsService };
+  services: { conversations: ConversationService; identity: IdentityService; agents: AgentsService; accounts: AccountsPort };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>;
@@ -50,7 +56,10 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const logger = o.logger ?? createLogger(config.logLevel);
   const clock = o.clock ?? systemClock;
   const store = await openStore(config.database);
-  if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now());
+  const vault = new PanVault(config.accounts.encryptionKey);
+  await ensureProducts(store.db);
+  if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now(), vault);
+  const accounts: AccountsPort = o.accounts ?? new EmbeddedAccounts({ db: store.db, clock, vault });
   const bus = o.bus ?? new InProcessBus();
 
   const sessions = new SessionsStore(store.db, clock);
@@ -128,7 +137,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
-    services: { conversations, identity, agents },
+    services: { conversations, identity, agents, accounts },
     gateway,
     async listen() {
       return http.listen({ host: config.host, port: config.port });

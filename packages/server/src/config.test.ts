@@ -137,13 +137,29 @@ describe('loadConfig validation', () => {
     expect(existsSync(path.join(dataDir, 'identity.secret'))).toBe(false);
   });
 
+  it('production without ACCOUNTS_ENCRYPTION_KEY fails fast', () => {
+    const err = configError({ NODE_ENV: 'production', IDENTITY_SECRETS: SECRET_A });
+    expect(err.message).toContain('ACCOUNTS_ENCRYPTION_KEY');
+    expect(existsSync(path.join(dataDir, 'accounts.secret'))).toBe(false);
+  });
+
   it('production with secrets turns the demo off unless asked for', () => {
-    const c = load({ NODE_ENV: 'production', IDENTITY_SECRETS: SECRET_A, SITE_SESSION_SECRET: SECRET_B });
+    const c = load({
+      NODE_ENV: 'production',
+      IDENTITY_SECRETS: SECRET_A,
+      SITE_SESSION_SECRET: SECRET_B,
+      ACCOUNTS_ENCRYPTION_KEY: SECRET_B,
+    });
     expect(c.env).toBe('production');
     expect(c.site.enabled).toBe(false);
     expect(
-      load({ NODE_ENV: 'production', IDENTITY_SECRETS: SECRET_A, SITE_SESSION_SECRET: SECRET_B, DEMO: 'true' }).site
-        .enabled,
+      load({
+        NODE_ENV: 'production',
+        IDENTITY_SECRETS: SECRET_A,
+        SITE_SESSION_SECRET: SECRET_B,
+        ACCOUNTS_ENCRYPTION_KEY: SECRET_B,
+        DEMO: 'true',
+      }).site.enabled,
     ).toBe(true);
   });
 });

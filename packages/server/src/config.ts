@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   IDENTITY_ISSUER: z.string().default('carechat-demo-site'),
   IDENTITY_AUDIENCE: z.string().default('carechat'),
   SITE_SESSION_SECRET: z.string().optional(),
+  /** Master key for card numbers at rest in the embedded accounts core (>= 32 characters). */
+  ACCOUNTS_ENCRYPTION_KEY: z.string().min(32, 'needs at least 32 characters').optional(),
   WIDGET_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86400).default(3600),
   STAFF_SESSION_TTL_SECONDS: z.coerce
     .number()
@@ -56,6 +58,7 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   identity: { secrets: Uint8Array[]; issuer: string; audience: string; maxTokenAgeSeconds: number };
   site: { enabled: boolean; sessionSecret: Uint8Array; chatTokenTtlSeconds: number };
+  accounts: { encryptionKey: Uint8Array };
   widgetSessionTtlSeconds: number;
   staffSessionTtlSeconds: number;
   averageHandleSeconds: number;
@@ -94,6 +97,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.IDENTITY_SECRETS) {
     throw new ConfigError('Invalid configuration:\n  IDENTITY_SECRETS: required in production');
   }
+  if (production && !e.ACCOUNTS_ENCRYPTION_KEY) {
+    throw new ConfigError('Invalid configuration:\n  ACCOUNTS_ENCRYPTION_KEY: required in production');
+  }
   const secretStrings = (e.IDENTITY_SECRETS ?? persistentSecret(dataDir, 'identity'))
     .split(',')
     .map((s) => s.trim())
@@ -126,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionSecret: enc.encode(e.SITE_SESSION_SECRET ?? persistentSecret(dataDir, 'site-session')),
       chatTokenTtlSeconds: 300,
     },
+    accounts: { encryptionKey: enc.encode(e.ACCOUNTS_ENCRYPTION_KEY ?? persistentSecret(dataDir, 'accounts')) },
     widgetSessionTtlSeconds: e.WIDGET_SESSION_TTL_SECONDS,
     staffSessionTtlSeconds: e.STAFF_SESSION_TTL_SECONDS,
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,

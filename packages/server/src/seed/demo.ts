@@ -4,6 +4,7 @@
  */
 import type { Db } from '../store/db.js';
 import { hashPassword } from '../identity/passwords.js';
+import type { PanVault } from '../accounts/embedded/pan-vault.js';
 
 export const DEMO_CARDMEMBERS = [
   {
@@ -94,7 +95,7 @@ export const DEMO_AGENTS = [
 ];
 
 /** Inserts whatever demo rows are missing. */
-export async function seedDemo(db: Db, now: Date = new Date()): Promise<void> {
+export async function seedDemo(db: Db, now: Date = new Date(), _vault?: PanVault): Promise<void> {
   const ts = now.toISOString();
   for (const t of DEMO_TEAMS) {
     if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) {

@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration }
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import * as m0001 from './migrations/0001_init.js';
+import * as m0002 from './migrations/0002_accounts.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -18,7 +19,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '0001_init': m0001 };
+const migrations: Record<string, Migration> = { '0001_init': m0001, '0002_accounts': m0002 };
 
 /** Opens the database described by config and runs pending migrations. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
