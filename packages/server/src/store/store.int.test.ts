@@ -26,6 +26,24 @@ const TABLES = [
   'events',
   'sessions',
   'used_tokens',
+  'products',
+  'addresses',
+  'devices',
+  'accounts',
+  'authorized_users',
+  'statements',
+  'transactions',
+  'payments',
+  'fees',
+  'credits',
+  'rewards_ledger',
+  'wallet_tokens',
+  'replacements',
+  'travel_bookings',
+  'travel_notices',
+  'credit_limit_requests',
+  'audit_log',
+  'idempotency_keys',
 ] as const;
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
@@ -87,7 +105,7 @@ describe.skipIf(skip)('store: migrations', () => {
   it('creates every table on an empty database, and a second open of the same database is a no-op', async () => {
     const first = await openStore(tdb.config);
     try {
-      expect(await appliedMigrations(first.db)).toEqual(['0001_init']);
+      expect(await appliedMigrations(first.db)).toEqual(['0001_init', '0002_accounts']);
       for (const t of TABLES) expect(await countRows(first.db, t)).toBe(0);
       await seedDemo(first.db, new Date(T0));
     } finally {
@@ -103,7 +121,7 @@ describe.skipIf(skip)('store: migrations', () => {
     const second = await openStore(tdb.config);
     try {
       // Migrations did not run again (still one record) and data survived the reopen.
-      expect(await appliedMigrations(second.db)).toEqual(['0001_init']);
+      expect(await appliedMigrations(second.db)).toEqual(['0001_init', '0002_accounts']);
       for (const [t, n] of Object.entries(before)) expect(await countRows(second.db, t as 'cards')).toBe(n);
       // Seeding is idempotent too.
       const skills = await countRows(second.db, 'agent_skills');
@@ -124,7 +142,7 @@ describe.skipIf(skip)('store: migrations', () => {
       a = await openStore(neighbour.config);
       // The neighbour's migration tables must not be taken for this database's own.
       b = await openStore(other.config);
-      expect(await appliedMigrations(b.db)).toEqual(['0001_init']);
+      expect(await appliedMigrations(b.db)).toEqual(['0001_init', '0002_accounts']);
       for (const t of TABLES) expect(await countRows(b.db, t)).toBe(0);
       await seedDemo(b.db, new Date(T0));
       expect(await countRows(b.db, 'cards')).toBe(4);
