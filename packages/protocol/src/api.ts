@@ -23,6 +23,9 @@ export const ApiErrorCode = z.enum([
   'message_empty',
   'message_too_long',
   'payload_too_large',
+  'rule_violation',
+  'conflict',
+  'unavailable',
   'rate_limited',
   'internal',
 ]);

@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AccountsPort } from './accounts/accounts.port.js';
+import { accountsRoutes } from './accounts/accounts.routes.js';
+import { CustomerContextService } from './accounts/customer-context.service.js';
 import { EmbeddedAccounts } from './accounts/embedded/embedded-accounts.js';
 import { PanVault } from './accounts/embedded/pan-vault.js';
 import { ensureProducts } from './accounts/embedded/products.js';
@@ -45,7 +47,12 @@ export interface App {
   config: Config;
   http: FastifyInstance;
   store: Store;
-  services: { conversations: ConversationService; identity: IdentityService; agents: AgentsService; accounts: AccountsPort };
+  services: {
+    conversations: ConversationService;
+    identity: IdentityService;
+    agents: AgentsService;
+    accounts: AccountsPort;
+  };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>;
@@ -89,6 +96,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const http = await createHttp({ logger, secureCookies: config.secureCookies });
   widgetRoutes(http, { identity, conversations });
   staffConversationRoutes(http, { identity, conversations });
+  accountsRoutes(http, { identity, context: new CustomerContextService({ accounts, conversations }) });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));
   await serveClients(http);

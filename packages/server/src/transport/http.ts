@@ -10,6 +10,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiErrorBody } from '@carechat/protocol';
+import { AccountsError } from '../accounts/accounts.port.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -29,6 +30,14 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+};
+
+const ACCOUNTS_STATUS: Record<AccountsError['code'], number> = {
+  not_found: 404,
+  invalid_input: 400,
+  rule_violation: 422,
+  conflict: 409,
+  unavailable: 503,
 };
 
 export async function createHttp(o: {
@@ -54,6 +63,15 @@ export async function createHttp(o: {
     if (err instanceof AppError) {
       status = err.status;
       body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+    } else if (err instanceof AccountsError) {
+      status = ACCOUNTS_STATUS[err.code];
+      body = {
+        error: {
+          code: err.code === 'invalid_input' ? 'bad_request' : err.code,
+          message: err.message,
+          ...(err.rule ? { details: { rule: err.rule } } : {}),
+        },
+      };
     } else {
       const e = err as { statusCode?: number; code?: string };
       if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -1,0 +1,78 @@
+/**
+ * The agent's customer context panel: the cardmember's cards (masked), and for the card the chat was
+ * opened from its recent transactions, open replacements and wallet status. Every read goes through the
+ * accounts port as the agent, so it is scoped to the chat's cardmember and audited.
+ */
+import type { Actor } from '../conversations/conversations.policy.js';
+import type { ConversationService } from '../conversations/conversations.service.js';
+import {
+  AccountsError,
+  type AccountsPort,
+  type CardDetail,
+  type CardSummary,
+  type Caller,
+  type Replacement,
+  type Transaction,
+} from './accounts.port.js';
+
+export interface CustomerContext {
+  conversationId: string;
+  cardmember: { id: string; firstName: string; lastName: string; language: 'en' | 'es' };
+  /** The card the chat was started from. */
+  card: CardDetail | null;
+  cards: CardSummary[];
+  recentTransactions: Transaction[];
+  openReplacements: Replacement[];
+  /** Sections the core could not answer, so the panel can say so instead of failing whole. */
+  unavailable: string[];
+}
+
+export class CustomerContextService {
+  constructor(private readonly d: { accounts: AccountsPort; conversations: ConversationService }) {}
+
+  async forConversation(actor: Actor, conversationId: string): Promise<CustomerContext> {
+    if (actor.role === 'cardmember') throw new AccountsError('not_found', 'Conversation not found.');
+    const row = await this.d.conversations.getReadable(actor, conversationId);
+    const caller: Caller = {
+      actorType: 'agent',
+      actorId: actor.agentId,
+      onBehalfOf: row.cardmember_id,
+      conversationId,
+    };
+    const unavailable: string[] = [];
+    // One failing section (a core timeout, a card the core no longer knows) must not blank the panel.
+    const section = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (err) {
+        if (err instanceof AccountsError) {
+          unavailable.push(name);
+          return fallback;
+        }
+        throw err;
+      }
+    };
+    const [card, cards, recentTransactions, replacements] = await Promise.all([
+      section('card', null as CardDetail | null, () => this.d.accounts.getCard(caller, row.card_id)),
+      section('cards', [] as CardSummary[], () => this.d.accounts.listCards(caller)),
+      section('transactions', [] as Transaction[], () =>
+        this.d.accounts.listTransactions(caller, { cardId: row.card_id, limit: 10 }),
+      ),
+      section('replacements', [] as Replacement[], () => this.d.accounts.listReplacements(caller)),
+    ]);
+    return {
+      conversationId,
+      cardmember: {
+        id: row.cardmember_id,
+        firstName: row.cm_first_name,
+        lastName: row.cm_last_name,
+        language: row.language,
+      },
+      card,
+      cards,
+      recentTransactions,
+      openReplacements: replacements.filter((r) => r.status !== 'delivered'),
+      unavailable,
+    };
+  }
+}
