@@ -6,3 +6,4 @@ export * from './constants.js';
 export * from './i18n.js';
 export type * from './wire.js';
 export type * from './api.js';
+export type * from './accounts.js';

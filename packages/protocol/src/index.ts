@@ -1,3 +1,4 @@
 export * from './wire.js';
 export * from './api.js';
 export * from './i18n.js';
+export * from './accounts.js';
