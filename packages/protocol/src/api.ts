@@ -3,6 +3,7 @@
  * (`/api/...`). Errors always have the shape `{ error: { code, message } }`.
  */
 import { z } from 'zod';
+import type { CardDetail, CardSummary, Replacement, Transaction } from './accounts.js';
 import { ConversationView, Language, Message, Role } from './wire.js';
 
 export const ApiErrorCode = z.enum([
@@ -94,4 +95,17 @@ export interface ConversationListResponse {
 export interface ConversationDetailResponse {
   conversation: ConversationView;
   messages: Message[];
+}
+
+/** GET /api/conversations/:id/context: the agent's customer context panel. */
+export interface CustomerContextResponse {
+  conversationId: string;
+  cardmember: { id: string; firstName: string; lastName: string; language: Language };
+  /** The card the chat was started from. */
+  card: CardDetail | null;
+  cards: CardSummary[];
+  recentTransactions: Transaction[];
+  openReplacements: Replacement[];
+  /** Sections the accounts core could not answer; the panel says so instead of failing whole. */
+  unavailable: string[];
 }

@@ -3,6 +3,7 @@
  * opened from its recent transactions, open replacements and wallet status. Every read goes through the
  * accounts port as the agent, so it is scoped to the chat's cardmember and audited.
  */
+import type { CustomerContextResponse } from '@carechat/protocol';
 import type { Actor } from '../conversations/conversations.policy.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import {
@@ -15,17 +16,7 @@ import {
   type Transaction,
 } from './accounts.port.js';
 
-export interface CustomerContext {
-  conversationId: string;
-  cardmember: { id: string; firstName: string; lastName: string; language: 'en' | 'es' };
-  /** The card the chat was started from. */
-  card: CardDetail | null;
-  cards: CardSummary[];
-  recentTransactions: Transaction[];
-  openReplacements: Replacement[];
-  /** Sections the core could not answer, so the panel can say so instead of failing whole. */
-  unavailable: string[];
-}
+export type CustomerContext = CustomerContextResponse;
 
 export class CustomerContextService {
   constructor(private readonly d: { accounts: AccountsPort; conversations: ConversationService }) {}
