@@ -148,6 +148,14 @@ describe.skipIf(skip)('end-to-end story in Chromium', () => {
     await agLog.getByText('I would like a live agent please').waitFor();
     // The assistant's part of the transcript is there above.
     await agLog.getByText('Hello again', { exact: false }).first().waitFor();
+    if (mode === 'mouse') {
+      // The customer panel beside the chat names the card the chat came from, by its last 4 only.
+      const context = ag.getByTestId('console-context');
+      await context.getByText('Card ending 1005').first().waitFor();
+      await expect.poll(() => context.getAttribute('aria-busy')).toBe('false');
+      expect(await context.innerText()).not.toMatch(/\d{5,}/);
+      await expectNoAxeViolations(ag, 'console with the customer panel');
+    }
 
     // --- The cardmember sees the agent join by first name; they talk.
     await log.getByText(`${agentLogin.first} joined the chat.`).waitFor();

@@ -82,6 +82,14 @@ describe('ApiClient', () => {
     await expect(offline.me()).rejects.toMatchObject({ status: 0, code: 'network' });
   });
 
+  it('reads a conversation\u2019s customer context with a plain GET (no CSRF token, id encoded)', async () => {
+    const { calls, fetchImpl } = fakeFetch(() => json(200, { conversationId: 'a/b', unavailable: ['card'] }));
+    const ctx = await new ApiClient(fetchImpl).context('a/b');
+    expect(ctx.unavailable).toEqual(['card']);
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['GET /api/conversations/a%2Fb/context']);
+    expect(header(calls[0]!, 'x-csrf-token')).toBeUndefined();
+  });
+
   it('downloads a transcript as a Blob with a safe file name', async () => {
     const { fetchImpl } = fakeFetch(
       () =>

@@ -8,6 +8,7 @@ import type {
   ConversationDetailResponse,
   ConversationListResponse,
   ConversationView,
+  CustomerContextResponse,
   StaffSessionResponse,
 } from '@carechat/protocol/client';
 
@@ -85,6 +86,11 @@ export class ApiClient {
 
   end(id: string): Promise<Partial<ConversationDetailResponse> | null> {
     return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/end`, {});
+  }
+
+  /** GET /api/conversations/:id/context: the chat's cardmember, cards and recent activity (masked). */
+  context(id: string): Promise<CustomerContextResponse> {
+    return this.request('GET', `/api/conversations/${encodeURIComponent(id)}/context`);
   }
 
   async transcript(id: string): Promise<Transcript> {

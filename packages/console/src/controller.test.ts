@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversationView, Message } from '@carechat/protocol';
+import type { ConversationView, CustomerContextResponse, Message } from '@carechat/protocol';
 import { ApiClient, type FetchLike } from './api.js';
-import { Controller } from './controller.js';
+import { CONTEXT_REFRESH_DEBOUNCE_MS, Controller } from './controller.js';
 import { ConsoleSocket } from './socket.js';
 import { createStore } from './state.js';
-import { buildAgent, buildConversation, buildMessage } from './testing/builders.js';
+import { buildAgent, buildConversation, buildCustomerContext, buildMessage } from './testing/builders.js';
 import { FakeSocket, FakeTimers, welcome } from './testing/fakes.js';
 
 const agent = buildAgent({ status: 'offline' });
@@ -28,6 +28,9 @@ function setup() {
     requests: [] as string[],
     statusLog: [] as string[],
     statusFails: false,
+    /** What GET .../context answers; `replies` are used first, one per request. */
+    context: { status: 200, body: buildCustomerContext() as unknown, delayMs: 0 },
+    contextReplies: [] as Array<{ status: number; body: unknown; delayMs: number }>,
   };
   const fetchImpl: FetchLike = async (url, init = {}) => {
     const method = init.method ?? 'GET';
@@ -57,6 +60,11 @@ function setup() {
     }
     if (url === '/api/conversations/conv_1')
       return json(200, { conversation: server.mine[0] ?? buildConversation(), messages: server.messages });
+    if (url === '/api/conversations/conv_1/context') {
+      const reply = server.contextReplies.shift() ?? server.context;
+      if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+      return json(reply.status, reply.body);
+    }
     if (url === '/api/auth/logout') return new Response(null, { status: 204 });
     if (url === '/api/agent/status') {
       const { status } = JSON.parse(init.body as string) as { status: string };
@@ -263,5 +271,131 @@ describe('Controller', () => {
     await controller.setStatus('available');
     expect(store.getState().agent!.status).toBe('offline');
     expect(store.getState().notice?.key).toBe('error.status_failed');
+  });
+});
+
+describe('Controller: customer context', () => {
+  const contextCalls = (requests: string[]) => requests.filter((r) => r === 'GET /api/conversations/conv_1/context');
+  const err = (status: number, code: string) => ({ status, body: { error: { code, message: '' } }, delayMs: 0 });
+
+  async function accepted() {
+    const t = setup();
+    await t.controller.login('ana@example.test', 'right');
+    await flush();
+    t.ws().open();
+    t.ws().receive(welcome());
+    return t;
+  }
+
+  it('loads the context of the chat it accepts, keeping sections the server could not answer', async () => {
+    const t = setup();
+    t.server.context.body = buildCustomerContext({
+      card: null,
+      recentTransactions: [],
+      unavailable: ['card', 'transactions'],
+    });
+    await t.controller.login('ana@example.test', 'right');
+    await flush();
+    expect(await t.controller.accept('conv_1')).toBe(true);
+    expect(contextCalls(t.server.requests)).toHaveLength(1);
+    const entry = t.store.getState().contexts.conv_1!;
+    expect(entry.loading).toBe(false);
+    expect(entry.error).toBeNull();
+    expect(entry.data?.unavailable).toEqual(['card', 'transactions']);
+    expect(entry.data?.cards.map((c) => c.last4)).toEqual(['1005', '2009']);
+    // A failing panel is not a failing chat: no notice over the conversation.
+    expect(t.store.getState().notice).toBeNull();
+  });
+
+  it('reloads the context every time a chat is opened again', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    await t.controller.open('conv_1');
+    expect(contextCalls(t.server.requests)).toHaveLength(2);
+  });
+
+  it('says "not found" for a 404 and offers a retry that recovers', async () => {
+    const t = await accepted();
+    t.server.contextReplies.push(err(404, 'conversation_not_found'));
+    await t.controller.accept('conv_1');
+    expect(t.store.getState().contexts.conv_1).toEqual({ data: null, loading: false, error: 'context.error.notFound' });
+    await t.controller.loadContext('conv_1');
+    expect(t.store.getState().contexts.conv_1).toMatchObject({ loading: false, error: null });
+    expect(t.store.getState().contexts.conv_1!.data?.conversationId).toBe('conv_1');
+  });
+
+  it('says "could not be loaded" for a 503, and keeps the last good answer when a refresh fails', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    const good = t.store.getState().contexts.conv_1!.data;
+    t.server.contextReplies.push(err(503, 'unavailable'));
+    await t.controller.loadContext('conv_1');
+    const entry = t.store.getState().contexts.conv_1!;
+    expect(entry.error).toBe('context.error.generic');
+    expect(entry.data).toBe(good);
+    expect(t.store.getState().screen).toBe('workspace');
+  });
+
+  it('shows "loading" while a request runs, without dropping what is on screen', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    t.server.contextReplies.push({ status: 200, body: buildCustomerContext(), delayMs: 20 });
+    const pending = t.controller.loadContext('conv_1');
+    expect(t.store.getState().contexts.conv_1).toMatchObject({ loading: true });
+    expect(t.store.getState().contexts.conv_1!.data).not.toBeNull();
+    await pending;
+    expect(t.store.getState().contexts.conv_1!.loading).toBe(false);
+  });
+
+  it('goes back to sign-in when the context answers 401', async () => {
+    const t = await accepted();
+    t.server.contextReplies.push(err(401, 'unauthorized'));
+    await t.controller.accept('conv_1');
+    expect(t.store.getState().screen).toBe('signin');
+    expect(t.store.getState().signInNotice).toBe('sessionEnded');
+  });
+
+  it('applies only the newest answer when requests overlap', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    const older = buildCustomerContext({ unavailable: ['cards'] });
+    const newer = buildCustomerContext({ unavailable: [] });
+    t.server.contextReplies.push({ status: 200, body: older, delayMs: 30 }, { status: 200, body: newer, delayMs: 0 });
+    await Promise.all([t.controller.loadContext('conv_1'), t.controller.loadContext('conv_1')]);
+    expect(t.store.getState().contexts.conv_1!.data?.unavailable).toEqual([]);
+  });
+
+  it('refreshes once after a burst of conversation frames for the open chat, and not for other chats', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    const before = contextCalls(t.server.requests).length;
+    const conversation = buildConversation({ status: 'assigned', agent: { id: agent.id, firstName: 'Ana' } });
+    for (let i = 0; i < 3; i++) t.ws().receive({ type: 'conversation', conversation });
+    t.ws().receive({ type: 'conversation', conversation: buildConversation({ id: 'conv_2' }) });
+    t.timers.advance(CONTEXT_REFRESH_DEBOUNCE_MS - 1);
+    await flush();
+    expect(contextCalls(t.server.requests)).toHaveLength(before);
+    t.timers.advance(1);
+    await flush();
+    expect(contextCalls(t.server.requests)).toHaveLength(before + 1);
+    expect(t.server.requests.filter((r) => r.includes('conv_2/context'))).toEqual([]);
+  });
+
+  it('drops a pending refresh when the agent switches to another chat', async () => {
+    const t = await accepted();
+    await t.controller.accept('conv_1');
+    const before = contextCalls(t.server.requests).length;
+    t.ws().receive({ type: 'conversation', conversation: buildConversation({ status: 'assigned' }) });
+    t.store.dispatch({ type: 'open', conversationId: null });
+    t.timers.advance(CONTEXT_REFRESH_DEBOUNCE_MS);
+    await flush();
+    expect(contextCalls(t.server.requests)).toHaveLength(before);
+  });
+
+  it('treats a body that is not JSON like any other failure', async () => {
+    const t = await accepted();
+    t.server.contextReplies.push({ status: 500, body: 'oops' as unknown as CustomerContextResponse, delayMs: 0 });
+    await t.controller.accept('conv_1');
+    expect(t.store.getState().contexts.conv_1!.error).toBe('context.error.generic');
   });
 });

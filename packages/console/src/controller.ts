@@ -31,6 +31,9 @@ export interface ControllerDeps {
 
 /** Someone else's typing indicator disappears after this long without a new `typing` frame. */
 export const TYPING_TTL_MS = 8_000;
+/** A burst of `conversation` frames (accept, assistant actions) causes one customer-context reload. */
+export const CONTEXT_REFRESH_DEBOUNCE_MS = 750;
+
 /** Our own `typing start` is repeated at most this often, and `stop` follows this long after the last key. */
 export const TYPING_IDLE_MS = 3_000;
 
@@ -40,6 +43,15 @@ const realTimers: Timers = {
   setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
   clearInterval: (h) => globalThis.clearInterval(h as ReturnType<typeof setInterval>),
 };
+
+/** The text key for a failed context load: not found, unreachable, or anything else. */
+export function contextErrorKey(e: unknown): ConsoleKey {
+  if (!(e instanceof ApiError)) return 'context.error.generic';
+  if (e.status === 404 || e.code === 'not_found' || e.code === 'conversation_not_found')
+    return 'context.error.notFound';
+  if (e.code === 'network') return 'context.error.network';
+  return 'context.error.generic';
+}
 
 function isSessionError(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 401 || e.code === 'unauthorized' || e.code === 'session_expired');
@@ -57,6 +69,10 @@ export class Controller {
   private statusFlush: Promise<void> | null = null;
   private readonly timers: Timers;
   private readonly now: () => number;
+  /** Per conversation, the number of the newest context request: older answers are dropped. */
+  private readonly contextRequests = new Map<string, number>();
+  private contextCounter = 0;
+  private contextRefresh: { conversationId: string; timer: TimerHandle } | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
     this.timers = deps.timers ?? realTimers;
@@ -157,21 +173,47 @@ export class Controller {
     }
   }
 
-  /** Shows a conversation: loads its history once, then follows it over the socket. */
+  /**
+   * Shows a conversation: loads its history once, then follows it over the socket. The customer panel
+   * is (re)loaded every time, alongside, so what the agent sees is current when they look.
+   */
   async open(conversationId: string): Promise<void> {
     this.store.dispatch({ type: 'open', conversationId });
+    const context = this.loadContext(conversationId);
     const entry = this.store.getState().conversations[conversationId];
     if (entry?.loaded) {
       if (!this.socket?.isSubscribed(conversationId)) this.socket?.subscribe(conversationId, lastSeqOf(entry));
-      return;
+    } else {
+      try {
+        const detail = await this.deps.api.get(conversationId);
+        this.store.dispatch({ type: 'loaded', conversation: detail.conversation, messages: detail.messages });
+        const loaded = this.store.getState().conversations[conversationId];
+        this.socket?.subscribe(conversationId, lastSeqOf(loaded));
+      } catch (e) {
+        this.fail(e);
+      }
     }
+    await context;
+  }
+
+  /**
+   * Loads the customer panel for a conversation. Never throws: a failure is kept in the state for the
+   * panel to show with a retry button (a lost session goes back to sign-in instead). When requests
+   * overlap, only the newest answer is applied.
+   */
+  async loadContext(conversationId: string): Promise<void> {
+    if (this.contextRefresh?.conversationId === conversationId) this.cancelContextRefresh();
+    const n = ++this.contextCounter;
+    this.contextRequests.set(conversationId, n);
+    this.store.dispatch({ type: 'contextLoading', conversationId });
     try {
-      const detail = await this.deps.api.get(conversationId);
-      this.store.dispatch({ type: 'loaded', conversation: detail.conversation, messages: detail.messages });
-      const loaded = this.store.getState().conversations[conversationId];
-      this.socket?.subscribe(conversationId, lastSeqOf(loaded));
+      const context = await this.deps.api.context(conversationId);
+      if (this.contextRequests.get(conversationId) !== n) return;
+      this.store.dispatch({ type: 'contextLoaded', conversationId, context });
     } catch (e) {
-      this.fail(e);
+      if (this.contextRequests.get(conversationId) !== n) return;
+      if (this.handleSessionError(e)) return;
+      this.store.dispatch({ type: 'contextFailed', conversationId, key: contextErrorKey(e) });
     }
   }
 
@@ -298,9 +340,17 @@ export class Controller {
   private onFrame(frame: ServerFrame): void {
     if (frame.type === 'welcome') {
       // Queue changes made while the socket was down are not replayed; re-read the lists instead.
-      if (this.welcomedOnce) void this.refreshInbox();
+      if (this.welcomedOnce) {
+        void this.refreshInbox();
+        const active = this.store.getState().activeId;
+        if (active) this.scheduleContextRefresh(active);
+      }
       this.welcomedOnce = true;
       return;
+    }
+    if (frame.type === 'conversation' && frame.conversation.id === this.store.getState().activeId) {
+      // Something about the open chat changed (accepted, transferred, an assistant action on the card).
+      this.scheduleContextRefresh(frame.conversation.id);
     }
     if (frame.type === 'inbox') this.inboxFrameSeen = true;
     if (frame.type === 'typing') this.armTypingExpiry(frame.conversationId, frame.state === 'start');
@@ -325,7 +375,23 @@ export class Controller {
     );
   }
 
+  private scheduleContextRefresh(conversationId: string): void {
+    this.cancelContextRefresh();
+    const timer = this.timers.setTimeout(() => {
+      this.contextRefresh = null;
+      if (this.store.getState().activeId === conversationId) void this.loadContext(conversationId);
+    }, CONTEXT_REFRESH_DEBOUNCE_MS);
+    this.contextRefresh = { conversationId, timer };
+  }
+
+  private cancelContextRefresh(): void {
+    if (this.contextRefresh) this.timers.clearTimeout(this.contextRefresh.timer);
+    this.contextRefresh = null;
+  }
+
   private teardown(): void {
+    this.cancelContextRefresh();
+    this.contextRequests.clear();
     if (this.ownTyping) this.timers.clearTimeout(this.ownTyping.stopTimer);
     this.ownTyping = null;
     for (const t of this.typingTimers.values()) this.timers.clearTimeout(t);

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { announcementText, apiErrorKey, authorLabel, messageText, waitingTime, wsErrorKey } from './format.js';
+import type { CardStatus, Replacement, Transaction, WalletToken } from '@carechat/protocol';
+import {
+  announcementText,
+  apiErrorKey,
+  authorLabel,
+  cardStatusKey,
+  formatDate,
+  formatMoney,
+  last4Only,
+  messageText,
+  replacementReasonKey,
+  replacementStatusKey,
+  shippingKey,
+  tokenStatusKey,
+  transactionStatusKey,
+  waitingTime,
+  walletKey,
+  wsErrorKey,
+} from './format.js';
 import { makeT } from './i18n.js';
 import { buildConversation, buildMessage } from './testing/builders.js';
 
@@ -87,5 +105,78 @@ describe('error keys', () => {
     expect(apiErrorKey('something_new')).toBe('error.generic');
     expect(wsErrorKey('message_too_long')).toBe('wsError.message_too_long');
     expect(wsErrorKey('internal')).toBe('wsError.generic');
+  });
+});
+
+/** Intl puts no-break spaces in some locales; compare with plain ones. */
+const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('formatMoney', () => {
+  it('turns integer cents into currency in the agent\u2019s language', () => {
+    expect(formatMoney({ amountCents: 123456, currency: 'USD' }, 'en')).toBe('$1,234.56');
+    expect(formatMoney({ amountCents: 675, currency: 'USD' }, 'en')).toBe('$6.75');
+    expect(formatMoney({ amountCents: 0, currency: 'USD' }, 'en')).toBe('$0.00');
+    expect(formatMoney({ amountCents: -2999, currency: 'USD' }, 'en')).toBe('-$29.99');
+    expect(formatMoney({ amountCents: 500, currency: 'EUR' }, 'en')).toBe('€5.00');
+    expect(plain(formatMoney({ amountCents: 1234560, currency: 'USD' }, 'es'))).toBe('12.345,60 US$');
+  });
+
+  it('falls back to dollars for a currency code Intl does not accept', () => {
+    expect(formatMoney({ amountCents: 100, currency: 'not-a-code' }, 'en')).toBe('$1.00');
+    expect(formatMoney({ amountCents: 100, currency: '' }, 'en')).toBe('$1.00');
+  });
+});
+
+describe('formatDate', () => {
+  it('formats calendar dates without shifting the day for the local time zone', () => {
+    expect(formatDate('2025-01-05', 'en')).toBe('Jan 5, 2025');
+    expect(formatDate('2025-12-31', 'en')).toBe('Dec 31, 2025');
+    expect(plain(formatDate('2025-01-05', 'es'))).toBe('5 ene 2025');
+  });
+
+  it('shows anything that is not a real YYYY-MM-DD date as it came', () => {
+    expect(formatDate('2025-02-30', 'en')).toBe('2025-02-30');
+    expect(formatDate('soon', 'en')).toBe('soon');
+    expect(formatDate('', 'en')).toBe('');
+  });
+});
+
+describe('last4Only', () => {
+  it('keeps only the last four digits', () => {
+    expect(last4Only('1005')).toBe('1005');
+    expect(last4Only('4111 1111 1111 1005')).toBe('1005');
+    expect(last4Only('••••1005')).toBe('1005');
+    expect(last4Only(null)).toBe('');
+  });
+});
+
+describe('status labels', () => {
+  const es = makeT('es');
+  it('has a text label (not just a colour) for every status, in both languages', () => {
+    const cardStatuses: CardStatus[] = ['active', 'locked', 'lost', 'stolen', 'damaged', 'replaced', 'closed'];
+    const keys = [
+      ...cardStatuses.map(cardStatusKey),
+      ...(['apple_pay', 'google_pay'] as Array<WalletToken['wallet']>).map(walletKey),
+      ...(['active', 'suspended'] as Array<WalletToken['status']>).map(tokenStatusKey),
+      ...(['lost', 'stolen', 'damaged'] as Array<Replacement['reason']>).map(replacementReasonKey),
+      ...(['standard', 'expedited'] as Array<Replacement['method']>).map(shippingKey),
+      ...(['ordered', 'shipped', 'delivered'] as Array<Replacement['status']>).map(replacementStatusKey),
+      ...(['pending', 'posted'] as Array<Transaction['status']>).map(transactionStatusKey),
+    ];
+    for (const key of keys) {
+      expect(t(key), key).not.toBe(key);
+      expect(es(key), key).not.toBe(key);
+    }
+  });
+
+  it('uses the words agents expect', () => {
+    expect(cardStatusKey('active')).toBe('cardStatus.active');
+    expect(
+      ['active', 'locked', 'lost', 'stolen', 'replaced', 'closed'].map((s) => t(cardStatusKey(s as CardStatus))),
+    ).toEqual(['Active', 'Locked', 'Lost', 'Stolen', 'Replaced', 'Closed']);
+    expect(t(transactionStatusKey('pending'))).toBe('Pending');
+    expect(t(walletKey('apple_pay'))).toBe('Apple Pay');
+    expect(t(tokenStatusKey('suspended'))).toBe('Suspended');
+    expect(es(cardStatusKey('locked'))).toBe('Bloqueada');
   });
 });

@@ -1,11 +1,16 @@
 /** Pure helpers that turn protocol data into display text. */
 import type {
   ApiErrorCode,
+  CardStatus,
   ConversationView,
   ErrorCode,
   Language,
   Message,
+  Money,
+  Replacement,
   SystemCode,
+  Transaction,
+  WalletToken,
 } from '@carechat/protocol/client';
 import { systemText, type ConsoleKey, type Translate } from './i18n.js';
 import type { Announcement } from './state.js';
@@ -124,4 +129,65 @@ export function clockTime(iso: string, lang: Language): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(d);
+}
+
+/** "$1,234.56" from integer cents, in the agent's language; an unknown currency code falls back to USD. */
+export function formatMoney(money: Money, lang: Language): string {
+  const amount = money.amountCents / 100;
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency: money.currency || 'USD' }).format(amount);
+  } catch {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD' }).format(amount);
+  }
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * "Jan 5, 2025" from a calendar date (YYYY-MM-DD). Formatted in UTC so the day never shifts with the
+ * agent's time zone; anything that is not a valid date is shown as it came.
+ */
+export function formatDate(date: string, lang: Language): string {
+  const m = DATE_ONLY.exec(date);
+  if (!m) return date;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const d = new Date(ms);
+  if (Number.isNaN(ms) || d.getUTCDate() !== Number(m[3])) return date;
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+}
+
+/**
+ * The last four digits of whatever the server sent as `last4`, and nothing more: if a longer number
+ * ever slipped through, the console still shows only its tail.
+ */
+export function last4Only(value: string | null | undefined): string {
+  return (value ?? '').replace(/\D/g, '').slice(-4);
+}
+
+export function cardStatusKey(status: CardStatus): ConsoleKey {
+  return `cardStatus.${status}`;
+}
+
+export function walletKey(wallet: WalletToken['wallet']): ConsoleKey {
+  return `wallet.${wallet}`;
+}
+
+export function tokenStatusKey(status: WalletToken['status']): ConsoleKey {
+  return `tokenStatus.${status}`;
+}
+
+export function replacementReasonKey(reason: Replacement['reason']): ConsoleKey {
+  return `replacementReason.${reason}`;
+}
+
+export function shippingKey(method: Replacement['method']): ConsoleKey {
+  return `shipping.${method}`;
+}
+
+export function replacementStatusKey(status: Replacement['status']): ConsoleKey {
+  return `replacementStatus.${status}`;
+}
+
+export function transactionStatusKey(status: Transaction['status']): ConsoleKey {
+  return `txStatus.${status}`;
 }

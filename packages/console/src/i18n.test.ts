@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SystemCode } from '@carechat/protocol';
-import { makeT, strings, systemText } from './i18n.js';
+import { makeT, strings, systemText, type ConsoleKey } from './i18n.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -43,6 +43,22 @@ describe('console strings', () => {
     expect(t('waiting.acceptLabel', { name: 'Maria', last4: '1005' })).toBe('Accept chat with Maria, card ending 1005');
     expect(t('waiting.new', { name: 'Maria', team: 'General' })).toBe('New chat waiting: Maria, General team');
     expect(makeT('es')('composer.send')).toBe('Enviar');
+  });
+
+  it('has the customer panel wording', () => {
+    const t = makeT('en');
+    expect(t('context.heading')).toBe('Customer');
+    expect(t('context.card.heading')).toBe('Card the chat started from');
+    expect(t('context.cardEnding', { last4: '1005' })).toBe('Card ending 1005');
+    expect(t('context.card.notActivated')).toBe('Not activated yet');
+    expect(t('context.unavailable.card')).toBe('Card details are unavailable right now.');
+    expect(['date', 'merchant', 'amount', 'status'].map((c) => t(`context.transactions.${c}` as ConsoleKey))).toEqual([
+      'Date',
+      'Merchant',
+      'Amount',
+      'Status',
+    ]);
+    expect(makeT('es')('context.heading')).toBe('Cliente');
   });
 });
 

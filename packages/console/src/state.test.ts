@@ -10,7 +10,7 @@ import {
   type Action,
   type State,
 } from './state.js';
-import { buildAgent, buildConversation, buildMessage } from './testing/builders.js';
+import { buildAgent, buildConversation, buildCustomerContext, buildMessage } from './testing/builders.js';
 
 const agent = buildAgent();
 const mineConv = buildConversation({ status: 'assigned', agent: { id: agent.id, firstName: 'Ana' } });
@@ -310,5 +310,30 @@ describe('createStore', () => {
     store.dispatch({ type: 'connection', status: 'online' });
     expect(calls).toBe(1);
     expect(store.getState().connection).toBe('online');
+  });
+});
+
+describe('reducer: customer context', () => {
+  const data = buildCustomerContext();
+
+  it('tracks loading, the answer and a failure per conversation, keeping the last good answer', () => {
+    let s = run(openChat(), { type: 'contextLoading', conversationId: 'conv_1' });
+    expect(s.contexts.conv_1).toEqual({ data: null, loading: true, error: null });
+    s = run(s, { type: 'contextLoaded', conversationId: 'conv_1', context: data });
+    expect(s.contexts.conv_1).toEqual({ data, loading: false, error: null });
+    s = run(s, { type: 'contextLoading', conversationId: 'conv_1' });
+    expect(s.contexts.conv_1).toEqual({ data, loading: true, error: null });
+    s = run(s, { type: 'contextFailed', conversationId: 'conv_1', key: 'context.error.generic' });
+    expect(s.contexts.conv_1).toEqual({ data, loading: false, error: 'context.error.generic' });
+    expect(s.contexts.conv_2).toBeUndefined();
+  });
+
+  it('forgets every context on sign-out', () => {
+    const s = run(
+      openChat(),
+      { type: 'contextLoaded', conversationId: 'conv_1', context: data },
+      { type: 'signedOut', notice: 'signedOut' },
+    );
+    expect(s.contexts).toEqual({});
   });
 });

@@ -7,6 +7,7 @@ import type {
   AgentStatus,
   AgentView,
   ConversationView,
+  CustomerContextResponse,
   ErrorCode,
   Message,
   ServerFrame,
@@ -38,6 +39,15 @@ export interface ConversationEntry {
   unread: number;
 }
 
+/** The customer panel's data for one conversation. */
+export interface CustomerContextEntry {
+  /** The last good answer; kept on screen while a refresh runs and after a refresh fails. */
+  data: CustomerContextResponse | null;
+  loading: boolean;
+  /** Why the last load failed (text key), until the next one succeeds. */
+  error: ConsoleKey | null;
+}
+
 export type Announcement =
   | { id: number; kind: 'message'; message: Message; conversation: ConversationView; active: boolean }
   | { id: number; kind: 'waiting'; conversation: ConversationView };
@@ -60,6 +70,8 @@ export interface State {
   inboxLoaded: boolean;
   conversations: Record<string, ConversationEntry>;
   activeId: string | null;
+  /** Customer panel data by conversation id. */
+  contexts: Record<string, CustomerContextEntry>;
   /** Newest last; only the last few are kept (the live region renders them as additions). */
   announcements: Announcement[];
   notice: Notice | null;
@@ -79,6 +91,9 @@ export type Action =
   | { type: 'typingExpired'; conversationId: string }
   | { type: 'notice'; key: ConsoleKey }
   | { type: 'dismissNotice'; id: number }
+  | { type: 'contextLoading'; conversationId: string }
+  | { type: 'contextLoaded'; conversationId: string; context: CustomerContextResponse }
+  | { type: 'contextFailed'; conversationId: string; key: ConsoleKey }
   | { type: 'frame'; frame: ServerFrame };
 
 export const MAX_ANNOUNCEMENTS = 5;
@@ -93,6 +108,7 @@ export const initialState: State = {
   inboxLoaded: false,
   conversations: {},
   activeId: null,
+  contexts: {},
   announcements: [],
   notice: null,
   counter: 0,
@@ -361,6 +377,27 @@ export function reducer(state: State, action: Action): State {
 
     case 'dismissNotice':
       return state.notice?.id === action.id ? { ...state, notice: null } : state;
+
+    case 'contextLoading': {
+      const entry = state.contexts[action.conversationId];
+      const next: CustomerContextEntry = { data: entry?.data ?? null, loading: true, error: entry?.error ?? null };
+      return { ...state, contexts: { ...state.contexts, [action.conversationId]: next } };
+    }
+
+    case 'contextLoaded':
+      return {
+        ...state,
+        contexts: {
+          ...state.contexts,
+          [action.conversationId]: { data: action.context, loading: false, error: null },
+        },
+      };
+
+    case 'contextFailed': {
+      const entry = state.contexts[action.conversationId];
+      const next: CustomerContextEntry = { data: entry?.data ?? null, loading: false, error: action.key };
+      return { ...state, contexts: { ...state.contexts, [action.conversationId]: next } };
+    }
 
     case 'frame':
       return applyFrame(state, action.frame);

@@ -60,7 +60,8 @@ async function pastDue(tx: Tx, accountId: string, today: string): Promise<boolea
     payments.map((p): PaymentFacts => ({
       amountCents: Number(p.amount_cents),
       status: p.status,
-      date: p.posted_on ?? p.scheduled_for,
+      scheduledFor: p.scheduled_for,
+      postedOn: p.posted_on,
     })),
     today,
   );

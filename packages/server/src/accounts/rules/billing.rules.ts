@@ -163,7 +163,10 @@ export interface BillingFigures {
 export const countsAsPaid = (p: PaymentFacts): boolean => p.status === 'posted' || p.status === 'processing';
 
 /** The minimum still owed on a statement: its minimum less the money received after it closed. */
-export function remainingMinimumDue(statement: StatementFacts, payments: PaymentFacts[]): number {
+export function remainingMinimumDue(
+  statement: Pick<StatementFacts, 'closingDate' | 'minimumDueCents'>,
+  payments: PaymentFacts[],
+): number {
   const paid = payments
     .filter((p) => countsAsPaid(p) && (p.postedOn ?? p.scheduledFor) > statement.closingDate)
     .reduce((sum, p) => sum + p.amountCents, 0);

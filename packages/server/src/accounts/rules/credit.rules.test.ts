@@ -188,10 +188,11 @@ describe('credit rules: decideCreditLimitIncrease', () => {
 
 describe('credit rules: isPastDue', () => {
   const stmt: StatementFacts = { closingDate: '2026-10-20', dueDate: '2026-11-14', minimumDueCents: 3_500 };
-  const pay = (over: Partial<PaymentFacts>): PaymentFacts => ({
+  const pay = ({ date = '2026-11-10', ...over }: Partial<PaymentFacts> & { date?: string }): PaymentFacts => ({
     amountCents: 3_500,
     status: 'posted',
-    date: '2026-11-10',
+    scheduledFor: date,
+    postedOn: (over.status ?? 'posted') === 'posted' ? date : null,
     ...over,
   });
   it('is false without statements', () => {
@@ -212,11 +213,10 @@ describe('credit rules: isPastDue', () => {
   it('is true when payments fall short of the minimum', () => {
     expect(isPastDue([stmt], [pay({ amountCents: 3_499 })], TODAY)).toBe(true);
   });
-  it('ignores payments before the closing date, scheduled, returned or future ones', () => {
+  it('ignores payments before the closing date, scheduled or returned ones', () => {
     expect(isPastDue([stmt], [pay({ date: '2026-10-20' })], TODAY)).toBe(true);
     expect(isPastDue([stmt], [pay({ status: 'scheduled' })], TODAY)).toBe(true);
     expect(isPastDue([stmt], [pay({ status: 'returned' })], TODAY)).toBe(true);
-    expect(isPastDue([stmt], [pay({ date: '2026-11-30', status: 'processing' })], TODAY)).toBe(true);
   });
   it('counts processing payments as received', () => {
     expect(isPastDue([stmt], [pay({ status: 'processing' })], TODAY)).toBe(false);

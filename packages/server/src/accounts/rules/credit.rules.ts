@@ -3,6 +3,12 @@
  * past-due status, APR disclosure text and product-change options. No database, no clock: the
  * embedded core gathers the facts and passes `today`.
  */
+import {
+  isPastDue as pastDueOn,
+  remainingMinimumDue,
+  type PaymentFacts,
+  type StatementFacts as BillingStatementFacts,
+} from './billing.rules.js';
 import { addDays, addMonths } from './dates.js';
 
 /** The demo's prime rate (7.50%), the index its variable APRs move with. A real core reads it daily. */
@@ -49,32 +55,18 @@ export const floorToStep = (cents: number): number => Math.floor(cents / LIMIT_S
 
 // ------------------------------------------------------------------ past due
 
-export interface StatementFacts {
-  closingDate: string;
-  dueDate: string;
-  minimumDueCents: number;
-}
-
-export interface PaymentFacts {
-  amountCents: number;
-  status: 'scheduled' | 'processing' | 'posted' | 'returned';
-  /** Posted date, or the scheduled date while not posted yet. */
-  date: string;
-}
+/** What past-due needs of a statement. */
+export type StatementFacts = Pick<BillingStatementFacts, 'closingDate' | 'dueDate' | 'minimumDueCents'>;
+export type { PaymentFacts };
 
 /**
- * Past due: the latest statement's due date has passed and the payments received since it closed do
- * not cover its minimum. Scheduled and returned payments are not money received; processing ones are.
+ * Past due on the latest statement, by billing's one definition (due date gone by, minimum not
+ * covered by money received after closing), so credit decisions and the billing summary never disagree.
  */
 export function isPastDue(statements: StatementFacts[], payments: PaymentFacts[], today: string): boolean {
   const latest = [...statements].sort((a, b) => (a.closingDate < b.closingDate ? 1 : -1))[0];
-  if (!latest || latest.dueDate >= today || latest.minimumDueCents <= 0) return false;
-  const paid = payments
-    .filter(
-      (p) => (p.status === 'posted' || p.status === 'processing') && p.date > latest.closingDate && p.date <= today,
-    )
-    .reduce((sum, p) => sum + p.amountCents, 0);
-  return paid < latest.minimumDueCents;
+  if (!latest) return false;
+  return pastDueOn(today, latest.dueDate, remainingMinimumDue(latest, payments));
 }
 
 // ------------------------------------------------------------------ credit-limit increase
