@@ -41,49 +41,7 @@ export class AccountsError extends Error {
   }
 }
 
-export type {
-  Money,
-  Address,
-  AddressInput,
-  CommunicationPreferences,
-  RegisteredDevice,
-  CardmemberProfile,
-  ContactUpdate,
-  ProductType,
-  Product,
-  CardStatus,
-  CardSummary,
-  WalletToken,
-  CardDetail,
-  ShippingMethod,
-  Replacement,
-  LockResult,
-  LostStolenResult,
-  Transaction,
-  TransactionFilter,
-  Statement,
-  BillingSummary,
-  Payment,
-  DueDateChangeResult,
-  Fee,
-  GoodwillResult,
-  DisputeEligibility,
-  RewardsSummary,
-  PayWithPointsResult,
-  Benefit,
-  AuthorizedUser,
-  NewAuthorizedUser,
-  CreditLimitInfo,
-  CreditLimitEligibility,
-  CreditLimitDecision,
-  AprDisclosure,
-  ProductChangeInfo,
-  TravelSegment,
-  TravelBooking,
-  TripEvent,
-  TripProtectionCheck,
-  TravelNotice,
-} from '@carechat/protocol';
+export type * from '@carechat/protocol/accounts';
 import type {
   CommunicationPreferences,
   CardmemberProfile,
@@ -118,7 +76,7 @@ import type {
   TripEvent,
   TripProtectionCheck,
   TravelNotice,
-} from '@carechat/protocol';
+} from '@carechat/protocol/accounts';
 
 // ------------------------------------------------------------------ the port
 

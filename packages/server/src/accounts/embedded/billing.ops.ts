@@ -1,6 +1,6 @@
 /** Embedded accounts core: billing operations. */
 import { sql } from 'kysely';
-import type { FeesTable, PaymentsTable, StatementsTable, TransactionsTable } from '../../store/schema.js';
+import type { FeesTable, PaymentsTable, StatementsTable } from '../../store/schema.js';
 import type {
   BillingSummary,
   Caller,
@@ -38,9 +38,11 @@ import {
   newId,
   notFound,
   nowIso,
+  presentTransaction,
   ruleViolation,
   todayOf,
   type OpsContext,
+  type TransactionRow,
   type Tx,
 } from './context.js';
 
@@ -71,25 +73,6 @@ function accountIdOf(card: { account_id: string | null }): string {
 }
 
 // ------------------------------------------------------------------ presenters
-
-type TransactionRow = TransactionsTable & { card_last4: string };
-
-function presentTransaction(t: TransactionRow): Transaction {
-  return {
-    id: t.id,
-    cardId: t.card_id,
-    cardLast4: t.card_last4,
-    date: t.transaction_date,
-    postedOn: t.posted_on,
-    merchant: t.merchant,
-    category: t.category,
-    amount: { amountCents: Number(t.amount_cents), currency: t.currency },
-    status: t.status,
-    statementId: t.statement_id,
-    foreign: Number(t.is_foreign) === 1,
-    redeemedWithPoints: Number(t.pwp_redeemed) === 1,
-  };
-}
 
 function presentStatement(s: StatementsTable): Statement {
   return {

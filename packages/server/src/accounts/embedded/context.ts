@@ -6,8 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Transaction as KyselyTx } from 'kysely';
 import type { Clock } from '../../shared/clock.js';
 import { isUniqueViolation, type Db } from '../../store/db.js';
-import type { AccountsTable, CardsTable, Database, ProductsTable } from '../../store/schema.js';
-import { AccountsError, type CardSummary, type Caller, type Product } from '../accounts.port.js';
+import type { AccountsTable, CardsTable, Database, ProductsTable, TransactionsTable } from '../../store/schema.js';
+import { AccountsError, type CardSummary, type Caller, type Product, type Transaction } from '../accounts.port.js';
 import { today } from '../rules/dates.js';
 import type { PanVault } from './pan-vault.js';
 
@@ -158,6 +158,25 @@ export function presentCard(card: CardsTable, product: ProductsTable): CardSumma
     role: card.role ?? 'primary',
     holderName: card.holder_name ?? '',
     expiry: `${m}/${(y ?? '').slice(2)}`,
+  };
+}
+
+export type TransactionRow = TransactionsTable & { card_last4: string };
+
+export function presentTransaction(t: TransactionRow): Transaction {
+  return {
+    id: t.id,
+    cardId: t.card_id,
+    cardLast4: t.card_last4,
+    date: t.transaction_date,
+    postedOn: t.posted_on,
+    merchant: t.merchant,
+    category: t.category,
+    amount: { amountCents: Number(t.amount_cents), currency: t.currency },
+    status: t.status,
+    statementId: t.statement_id,
+    foreign: Number(t.is_foreign) === 1,
+    redeemedWithPoints: Number(t.pwp_redeemed) === 1,
   };
 }
 

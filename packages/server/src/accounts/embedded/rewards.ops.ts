@@ -1,5 +1,4 @@
 /** Embedded accounts core: rewards operations (points, Pay with Points, benefits). */
-import type { TransactionsTable } from '../../store/schema.js';
 import type { Benefit, Caller, PayWithPointsResult, RewardsSummary, Transaction } from '../accounts.port.js';
 import { addDays, daysBetween } from '../rules/dates.js';
 import { safeId } from '../rules/profile.rules.js';
@@ -22,6 +21,7 @@ import {
   newId,
   notFound,
   nowIso,
+  presentTransaction,
   ruleViolation,
   todayOf,
   type OpsContext,
@@ -32,25 +32,6 @@ import {
 function decided<T>(d: RewardsDecision<T>): T {
   if (d.ok) return d.value;
   throw ruleViolation(d.rule, d.message, d.details);
-}
-
-type TransactionRow = TransactionsTable & { card_last4: string };
-
-function presentTransaction(t: TransactionRow): Transaction {
-  return {
-    id: t.id,
-    cardId: t.card_id,
-    cardLast4: t.card_last4,
-    date: t.transaction_date,
-    postedOn: t.posted_on,
-    merchant: t.merchant,
-    category: t.category,
-    amount: { amountCents: Number(t.amount_cents), currency: t.currency },
-    status: t.status,
-    statementId: t.statement_id,
-    foreign: Number(t.is_foreign) === 1,
-    redeemedWithPoints: Number(t.pwp_redeemed) === 1,
-  };
 }
 
 /** Transactions on accounts the caller owns (the join through accounts is the scoping). */
