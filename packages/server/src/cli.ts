@@ -2,20 +2,27 @@
  * `carechat <command>`: operator commands. Each reads the same validated config as the server.
  *   carechat serve            start the server (same as `npm start` without building clients)
  *   carechat migrate          bring the database schema up to date
- *   carechat seed             insert the demo teams, agents and cardmembers (idempotent)
+ *   carechat seed [--cardmembers N] [--seed S]
+ *                             insert the demo teams, agents and personas (idempotent); with
+ *                             --cardmembers, N generated cardmembers too (gen_1..gen_N)
  *   carechat redact [TEXT]    redact one text, or JSON lines {"text": "..."} from stdin
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from './config.js';
 import { PatternRedactor } from './redaction/redactor.js';
+import { PanVault } from './accounts/embedded/pan-vault.js';
 import { seedDemo } from './seed/demo.js';
+import { generateCardmembers } from './seed/generator.js';
+import { SEED_TABLES } from './seed/rows.js';
 import { openStore } from './store/db.js';
 
 const USAGE = `usage: carechat <serve|migrate|seed|redact> [args]
 
   serve              start the server
   migrate            apply database migrations (DATABASE_URL or the embedded SQLite file)
-  seed               insert demo data (idempotent)
+  seed [--cardmembers N] [--seed S]
+                     insert demo data (idempotent): teams, agents, personas; with --cardmembers,
+                     N generated cardmembers with six months of account history (seed S, default "carechat")
   redact [TEXT]      print {"text","findings"} for TEXT, or for each JSON line {"text": "..."} on stdin
 `;
 
@@ -31,13 +38,8 @@ async function main(argv: string[]): Promise<number> {
       console.log('Database is up to date.');
       return 0;
     }
-    case 'seed': {
-      const store = await openStore(loadConfig().database);
-      await seedDemo(store.db);
-      await store.close();
-      console.log('Demo data is in place.');
-      return 0;
-    }
+    case 'seed':
+      return seed(rest);
     case 'redact':
       return redact(rest);
     case undefined:
@@ -49,6 +51,60 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`carechat: unknown command "${command}"\n\n${USAGE}`);
       return 2;
+  }
+}
+
+/** `seed [--cardmembers N] [--seed S]`: personas always, N generated cardmembers on request. */
+async function seed(args: string[]): Promise<number> {
+  let count = 0;
+  let seedText = 'carechat';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
+    if (flag === '--cardmembers' && value !== undefined && /^\d{1,7}$/.test(value)) count = Number(value);
+    else if (flag === '--seed' && value) seedText = value;
+    else {
+      process.stderr.write(`carechat seed: bad argument "${arg}"\n\n${USAGE}`);
+      return 2;
+    }
+  }
+  const config = loadConfig();
+  const started = performance.now();
+  const store = await openStore(config.database);
+  try {
+    const vault = new PanVault(config.accounts.encryptionKey);
+    const now = new Date();
+    await seedDemo(store.db, now, vault);
+    if (count > 0) {
+      let lastReport = 0;
+      await generateCardmembers(store.db, {
+        count,
+        seed: seedText,
+        now,
+        vault,
+        onChunk: (done, total) => {
+          const t = performance.now();
+          if (done === total || t - lastReport > 5000) {
+            lastReport = t;
+            process.stderr.write(`  ${done}/${total} cardmembers (${((t - started) / 1000).toFixed(0)} s)\n`);
+          }
+        },
+      });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`Demo data is in place (${store.kind}) after ${seconds.toFixed(1)} s. Rows per table:`);
+    for (const table of SEED_TABLES) {
+      const row = await store.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      console.log(`  ${table.padEnd(17)} ${String(Number(row.n)).padStart(10)}`);
+    }
+    return 0;
+  } finally {
+    await store.close();
   }
 }
 

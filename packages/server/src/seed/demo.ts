@@ -1,46 +1,27 @@
 /**
- * Deterministic demo data: cardmembers with cards, teams and agents. Idempotent — running it twice
- * changes nothing. Passwords are hashed with argon2; the plain demo passwords are public on purpose.
+ * Demo data seeded at boot: teams, agents and the personas (named cardmembers with stories, see
+ * personas.ts). Idempotent: running it twice changes nothing. Passwords are hashed with argon2; the
+ * plain demo passwords are public on purpose. Bulk generated cardmembers are `carechat seed
+ * --cardmembers N` (generator.ts), never seeded at boot.
  */
-import type { Db } from '../store/db.js';
-import { hashPassword } from '../identity/passwords.js';
 import type { PanVault } from '../accounts/embedded/pan-vault.js';
+import { ensureProducts } from '../accounts/embedded/products.js';
+import { hashPassword } from '../identity/passwords.js';
+import { isUniqueViolation, type Db } from '../store/db.js';
+import { PERSONAS, personaRows } from './personas.js';
+import { insertRows } from './rows.js';
 
-export const DEMO_CARDMEMBERS = [
-  {
-    id: 'cm_maria',
-    username: 'maria',
-    password: 'demo-maria-2024',
-    firstName: 'Maria',
-    lastName: 'Lopez',
-    language: 'en' as const,
-    description: 'Cardmember, English, two cards',
-    cards: [
-      { id: 'card_maria_gold', productName: 'Meridian Gold Card', last4: '1005' },
-      { id: 'card_maria_biz', productName: 'Meridian Business Platinum', last4: '2009' },
-    ],
-  },
-  {
-    id: 'cm_jose',
-    username: 'jose',
-    password: 'demo-jose-2024',
-    firstName: 'José',
-    lastName: 'Martínez',
-    language: 'es' as const,
-    description: 'Cardmember, Spanish, one card',
-    cards: [{ id: 'card_jose_green', productName: 'Meridian Green Card', last4: '3007' }],
-  },
-  {
-    id: 'cm_sam',
-    username: 'sam',
-    password: 'demo-sam-2024',
-    firstName: 'Sam',
-    lastName: 'Taylor',
-    language: 'en' as const,
-    description: 'Cardmember, English, one card',
-    cards: [{ id: 'card_sam_blue', productName: 'Meridian Blue Cash', last4: '4001' }],
-  },
-];
+/** The personas as the demo site and the startup banner list them. */
+export const DEMO_CARDMEMBERS = PERSONAS.map((p) => ({
+  id: p.id,
+  username: p.username,
+  password: p.password,
+  firstName: p.firstName,
+  lastName: p.lastName,
+  language: p.language,
+  description: p.description,
+  cards: p.cards,
+}));
 
 export const DEMO_TEAMS = [
   { id: 'general', en: 'General', es: 'General' },
@@ -94,15 +75,47 @@ export const DEMO_AGENTS = [
   },
 ];
 
-/** Inserts whatever demo rows are missing. */
-export async function seedDemo(db: Db, now: Date = new Date(), _vault?: PanVault): Promise<void> {
+/**
+ * Inserts whatever demo rows are missing: teams, agents and the personas with their accounts.
+ * Without a vault no card number can be stored, so only the chat spine is seeded: teams, agents and
+ * the original chat-demo cardmembers with card rows holding the last 4 digits (store-level tests).
+ */
+export async function seedDemo(db: Db, now: Date = new Date(), vault?: PanVault): Promise<void> {
   const ts = now.toISOString();
   for (const t of DEMO_TEAMS) {
     if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) {
       await db.insertInto('teams').values({ id: t.id, name_en: t.en, name_es: t.es }).execute();
     }
   }
-  for (const c of DEMO_CARDMEMBERS) {
+  if (vault) await seedPersonas(db, now, vault);
+  else await seedSpine(db, ts);
+  const agents = new Set((await db.selectFrom('agents').select('id').execute()).map((r) => r.id));
+  const missingAgents = DEMO_AGENTS.filter((a) => !agents.has(a.id));
+  const agentHashes = await Promise.all(missingAgents.map((a) => hashPassword(a.password)));
+  for (const [i, a] of missingAgents.entries()) {
+    await db
+      .insertInto('agents')
+      .values({
+        id: a.id,
+        email: a.email,
+        password_hash: agentHashes[i]!,
+        first_name: a.firstName,
+        display_name: a.displayName,
+        role: a.role,
+        status: 'offline',
+        status_changed_at: ts,
+        max_concurrent: 3,
+        created_at: ts,
+      })
+      .execute();
+    for (const [team, language] of a.skills) {
+      await db.insertInto('agent_skills').values({ agent_id: a.id, team_id: team, language }).execute();
+    }
+  }
+}
+
+async function seedSpine(db: Db, ts: string): Promise<void> {
+  for (const c of PERSONAS.filter((p) => p.spine)) {
     if (await db.selectFrom('cardmembers').select('id').where('id', '=', c.id).executeTakeFirst()) continue;
     await db
       .insertInto('cardmembers')
@@ -130,25 +143,78 @@ export async function seedDemo(db: Db, now: Date = new Date(), _vault?: PanVault
         .execute();
     }
   }
-  for (const a of DEMO_AGENTS) {
-    if (await db.selectFrom('agents').select('id').where('id', '=', a.id).executeTakeFirst()) continue;
-    await db
-      .insertInto('agents')
-      .values({
-        id: a.id,
-        email: a.email,
-        password_hash: await hashPassword(a.password),
-        first_name: a.firstName,
-        display_name: a.displayName,
-        role: a.role,
-        status: 'offline',
-        status_changed_at: ts,
-        max_concurrent: 3,
-        created_at: ts,
-      })
-      .execute();
-    for (const [team, language] of a.skills) {
-      await db.insertInto('agent_skills').values({ agent_id: a.id, team_id: team, language }).execute();
+}
+
+/**
+ * Each persona without accounts yet is written in one transaction. A cardmember or card row left by
+ * the chat spine (no contact details, no account) is completed instead of duplicated.
+ */
+async function seedPersonas(db: Db, now: Date, vault: PanVault): Promise<void> {
+  await ensureProducts(db);
+  const today = now.toISOString().slice(0, 10);
+  const ids = PERSONAS.map((p) => p.id);
+  const cardmembers = new Map(
+    (await db.selectFrom('cardmembers').select(['id', 'email']).where('id', 'in', ids).execute()).map((r) => [r.id, r]),
+  );
+  const accounts = new Set(
+    (await db.selectFrom('accounts').select('cardmember_id').where('cardmember_id', 'in', ids).execute()).map(
+      (r) => r.cardmember_id,
+    ),
+  );
+  const todo = PERSONAS.filter((p) => !accounts.has(p.id));
+  if (!todo.length) return;
+  // argon2 runs off the main thread: hash the passwords side by side rather than one after another.
+  const hashes = await Promise.all(todo.map((p) => (cardmembers.has(p.id) ? null : hashPassword(p.password))));
+  for (const [i, p] of todo.entries()) {
+    const rows = personaRows(p, today, vault);
+    const existing = cardmembers.get(p.id);
+    const cm = rows.cardmembers[0]!;
+    if (existing) rows.cardmembers = [];
+    else cm.password_hash = hashes[i]!;
+    try {
+      await db.transaction().execute(async (tx) => {
+        if (existing && existing.email === null) {
+          await tx
+            .updateTable('cardmembers')
+            .set({
+              email: cm.email,
+              phone: cm.phone,
+              date_of_birth: cm.date_of_birth,
+              communication_prefs: cm.communication_prefs,
+              accommodations_note: cm.accommodations_note,
+            })
+            .where('id', '=', p.id)
+            .where('email', 'is', null)
+            .execute();
+        }
+        const cardIds = rows.cards.map((c) => c.id);
+        const spineCards = new Set(
+          (await tx.selectFrom('cards').select('id').where('id', 'in', cardIds).execute()).map((r) => r.id),
+        );
+        for (const c of rows.cards.filter((k) => spineCards.has(k.id))) {
+          await tx
+            .updateTable('cards')
+            .set({
+              account_id: c.account_id,
+              pan_ciphertext: c.pan_ciphertext,
+              pan_fingerprint: c.pan_fingerprint,
+              expiry: c.expiry,
+              holder_name: c.holder_name,
+              role: c.role,
+              activated_at: c.activated_at,
+              replaced_by_card_id: c.replaced_by_card_id,
+              status_changed_at: c.status_changed_at,
+            })
+            .where('id', '=', c.id)
+            .where('account_id', 'is', null)
+            .execute();
+        }
+        rows.cards = rows.cards.filter((k) => !spineCards.has(k.id));
+        await insertRows(tx, rows);
+      });
+    } catch (err) {
+      // Another node booting at the same moment seeded this persona first.
+      if (!isUniqueViolation(err)) throw err;
     }
   }
 }
