@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: message path benchmark on a real server over loopback WebSockets.
+ * `npm run bench`: message path benchmark on a real server over loopback WebSockets, then the cost of
+ * redaction per message (bench/redaction.ts).
  * N cardmember sockets each send M messages one at a time (send -> wait for ack), on SQLite and, when
  * reachable, PostgreSQL. Prints a table and writes bench/results/latest.json.
  * Bounded in count and time; talks only to 127.0.0.1.
@@ -8,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
+import { benchRedaction } from './redaction.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50);
@@ -92,10 +94,13 @@ for (const store of ['sqlite', 'postgres'] as const) {
   else console.log(`(${store} not reachable: skipped)`);
 }
 console.table(results);
+// Redaction alone, in process: its share of every message's path (µs per message).
+const redaction = benchRedaction();
+console.table(redaction);
 const out = path.resolve(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(
   path.join(out, 'latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2) + '\n',
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, results, redaction }, null, 2) + '\n',
 );
 console.log(`wrote ${path.join(out, 'latest.json')}`);

@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../packages/server/src/identity/totp.js';
+import { DEMO_AGENTS } from '../packages/server/src/seed/demo.js';
 import { clientDist } from '../packages/server/src/transport/http.js';
 import { startServer, storeUnavailable, type TestServer } from '../packages/server/test/helpers.js';
 import { browserUnavailable, expectNoAxeViolations, launch, tabTo } from './browser.js';
@@ -127,6 +129,16 @@ describe.skipIf(skip)('end-to-end story in Chromium', () => {
     await fill(ag, ag.getByLabel('Email'), agentLogin.email);
     await fill(ag, ag.getByLabel('Password'), agentLogin.password);
     await activate(ag, ag.getByRole('button', { name: 'Sign in' }));
+    // Second step: the code the agent's authenticator app shows now (demo agents have known secrets).
+    const codeField = ag.getByLabel('Authentication code');
+    await codeField.waitFor();
+    expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
+    expect(await codeField.getAttribute('inputmode')).toBe('numeric');
+    if (kb) expect(await codeField.evaluate((el) => el === document.activeElement)).toBe(true);
+    if (mode === 'mouse') await expectNoAxeViolations(ag, 'console sign-in code step');
+    const secret = DEMO_AGENTS.find((a) => a.email === agentLogin.email)!.totpSecret;
+    await fill(ag, codeField, totpCode(secret, new Date()));
+    await activate(ag, ag.getByRole('button', { name: 'Verify' }));
     const status = ag.getByTestId('console-status');
     await status.waitFor();
     const tag = await status.evaluate((el) => el.tagName);

@@ -54,6 +54,31 @@ describe('ApiClient', () => {
     }
   });
 
+  it('signs in in two steps: no CSRF token until the code step opens the session; error details kept', async () => {
+    const challenge = { mfaRequired: true, challenge: 'ch-1', expiresAt: '2025-01-01T12:05:00Z' };
+    const { calls, fetchImpl } = fakeFetch(({ url, init }) => {
+      if (url === '/api/auth/login') return json(200, challenge);
+      if (url === '/api/auth/login/totp') {
+        const { code } = JSON.parse(init.body as string) as { code: string };
+        return code === '123456'
+          ? json(200, session)
+          : json(401, { error: { code: 'invalid_code', message: 'wrong', details: { attemptsLeft: 4 } } });
+      }
+      return json(200, {});
+    });
+    const api = new ApiClient(fetchImpl);
+    expect(await api.login('ana@example.test', 'pw')).toEqual(challenge);
+    await api.setStatus('away');
+    expect(header(calls[1]!, 'x-csrf-token')).toBeUndefined();
+    const wrong = await api.loginCode('ch-1', '000000').catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(ApiError);
+    expect(wrong).toMatchObject({ status: 401, code: 'invalid_code', details: { attemptsLeft: 4 } });
+    expect(await api.loginCode('ch-1', '123456')).toEqual(session);
+    expect(JSON.parse(calls[3]!.init.body as string)).toEqual({ challenge: 'ch-1', code: '123456' });
+    await api.setStatus('away');
+    expect(header(calls[4]!, 'x-csrf-token')).toBe('csrf-abc');
+  });
+
   it('forgets the CSRF token on logout', async () => {
     const { calls, fetchImpl } = fakeFetch(({ url }) =>
       url === '/api/auth/me' ? json(200, session) : new Response(null, { status: 204 }),

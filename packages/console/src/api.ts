@@ -9,7 +9,9 @@ import type {
   ConversationListResponse,
   ConversationView,
   CustomerContextResponse,
+  StaffLoginChallengeResponse,
   StaffSessionResponse,
+  StepUpResponse,
 } from '@carechat/protocol/client';
 
 /** A failed request. `code` is the server's stable code, or `network` when no response came back. */
@@ -18,6 +20,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ApiErrorCode | 'network' | 'unknown',
     message: string,
+    /** The error's `details`, when the server sent any (e.g. `{ attemptsLeft }` for a wrong code). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -47,9 +51,22 @@ export class ApiClient {
     return this.remember(await this.request<StaffSessionResponse>('GET', '/api/auth/me'));
   }
 
-  /** POST /api/auth/login. */
-  async login(email: string, password: string): Promise<StaffSessionResponse> {
-    return this.remember(await this.request<StaffSessionResponse>('POST', '/api/auth/login', { email, password }));
+  /**
+   * POST /api/auth/login: step 1 of 2. The server answers a right password with a challenge for the
+   * authenticator code (and, on first sign-in, the secret to set up); a session only comes from
+   * loginCode(). A session answered here directly is still accepted.
+   */
+  async login(email: string, password: string): Promise<StaffSessionResponse | StaffLoginChallengeResponse> {
+    const res = await this.request<StaffSessionResponse | StaffLoginChallengeResponse>('POST', '/api/auth/login', {
+      email,
+      password,
+    });
+    return 'mfaRequired' in res ? res : this.remember(res);
+  }
+
+  /** POST /api/auth/login/totp: step 2 of 2, the authenticator code for the challenge; opens the session. */
+  async loginCode(challenge: string, code: string): Promise<StaffSessionResponse> {
+    return this.remember(await this.request<StaffSessionResponse>('POST', '/api/auth/login/totp', { challenge, code }));
   }
 
   /** POST /api/auth/logout; forgets the CSRF token whatever the outcome. */
@@ -93,6 +110,11 @@ export class ApiClient {
     return this.request('GET', `/api/conversations/${encodeURIComponent(id)}/context`);
   }
 
+  /** POST /api/conversations/:id/stepup: "Verify customer" sends a prompt to the customer's registered device. */
+  stepUp(id: string): Promise<StepUpResponse> {
+    return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/stepup`, { method: 'device' });
+  }
+
   async transcript(id: string): Promise<Transcript> {
     const res = await this.raw('GET', `/api/conversations/${encodeURIComponent(id)}/transcript`);
     const blob = await res.blob();
@@ -134,9 +156,9 @@ export class ApiClient {
 
 async function toApiError(res: Response): Promise<ApiError> {
   try {
-    const data = (await res.json()) as { error?: { code?: string; message?: string } };
+    const data = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
     if (data?.error?.code) {
-      return new ApiError(res.status, data.error.code as ApiErrorCode, data.error.message ?? '');
+      return new ApiError(res.status, data.error.code as ApiErrorCode, data.error.message ?? '', data.error.details);
     }
   } catch {
     // not JSON: fall through to a status-based code

@@ -18,6 +18,8 @@ const flush = async () => {
 function setup() {
   const server = {
     signedIn: false,
+    /** Wrong codes the current challenge still takes; like the server, 5 and then it is burnt. */
+    attemptsLeft: 5,
     waiting: [buildConversation()] as ConversationView[],
     mine: [] as ConversationView[],
     acceptStatus: 200,
@@ -26,6 +28,9 @@ function setup() {
       buildMessage({ seq: 2, body: 'I need a person' }),
     ] as Message[],
     requests: [] as string[],
+    enroll: null as { secret: string; otpauthUri: string } | null,
+    locked: false,
+    codesSent: [] as string[],
     statusLog: [] as string[],
     statusFails: false,
     /** What GET .../context answers; `replies` are used first, one per request. */
@@ -41,6 +46,22 @@ function setup() {
     if (url === '/api/auth/login') {
       const body = JSON.parse(init.body as string) as { password: string };
       if (body.password !== 'right') return json(401, { error: { code: 'invalid_credentials', message: '' } });
+      server.attemptsLeft = 5;
+      const enrollment = server.enroll ? { enrollment: server.enroll } : {};
+      return json(200, { mfaRequired: true, challenge: 'challenge-1', expiresAt: '', ...enrollment });
+    }
+    if (url === '/api/auth/login/totp') {
+      const body = JSON.parse(init.body as string) as { challenge: string; code: string };
+      server.codesSent.push(body.code);
+      if (server.locked) return json(423, { error: { code: 'account_locked', message: '' } });
+      if (body.challenge !== 'challenge-1' || server.attemptsLeft === 0)
+        return json(401, { error: { code: 'challenge_expired', message: '' } });
+      if (body.code !== '123456') {
+        server.attemptsLeft--;
+        return json(401, {
+          error: { code: 'invalid_code', message: '', details: { attemptsLeft: server.attemptsLeft } },
+        });
+      }
       server.signedIn = true;
       return json(200, session);
     }
@@ -105,6 +126,13 @@ function setup() {
   return { server, store, controller, ws, sockets, timers };
 }
 
+/** Both sign-in steps, as the console does them: password, then the authenticator code. */
+async function signIn(controller: Controller, code = '123456') {
+  const step = await controller.login('ana@example.test', 'right');
+  if (!step || typeof step !== 'object') throw new Error(`expected the code step, got ${String(step)}`);
+  return controller.loginCode(step.challenge, code);
+}
+
 describe('Controller', () => {
   it('shows sign-in when there is no session, and a translated error for bad credentials', async () => {
     const { controller, store } = setup();
@@ -115,10 +143,67 @@ describe('Controller', () => {
     expect(store.getState().screen).toBe('signin');
   });
 
+  it('signs in in two steps: the password gives a code step, only the right code opens the workspace', async () => {
+    const { controller, store, server } = setup();
+    await controller.boot();
+    const step = await controller.login(' ana@example.test ', 'right');
+    expect(step).toEqual({ challenge: 'challenge-1', enrollment: null });
+    expect(store.getState().screen).toBe('signin');
+    expect(server.signedIn).toBe(false);
+
+    // Not six digits: said at once, nothing sent.
+    for (const bad of ['', '12345', '12a456', '1234567']) {
+      expect(await controller.loginCode('challenge-1', bad)).toEqual({ error: 'signin.codeMissing', restart: false });
+    }
+    expect(server.codesSent).toEqual([]);
+    expect(await controller.loginCode('challenge-1', '000000')).toEqual({
+      error: 'error.invalid_code',
+      restart: false,
+    });
+    expect(store.getState().screen).toBe('signin');
+    // Typed as apps show it; sent without the space.
+    expect(await controller.loginCode('challenge-1', '123 456')).toBeNull();
+    expect(server.codesSent).toEqual(['000000', '123456']);
+    expect(store.getState().screen).toBe('workspace');
+  });
+
+  it('sends the agent back to the password after the last wrong code, an expired challenge or a lockout', async () => {
+    const { controller, server } = setup();
+    await controller.boot();
+    await controller.login('ana@example.test', 'right');
+    for (let i = 0; i < 4; i++) {
+      expect(await controller.loginCode('challenge-1', '000000')).toEqual({
+        error: 'error.invalid_code',
+        restart: false,
+      });
+    }
+    expect(await controller.loginCode('challenge-1', '000000')).toEqual({ error: 'signin.codeTooMany', restart: true });
+    expect(await controller.loginCode('challenge-1', '123456')).toEqual({
+      error: 'error.challenge_expired',
+      restart: true,
+    });
+    server.locked = true;
+    await controller.login('ana@example.test', 'right');
+    expect(await controller.loginCode('challenge-1', '123456')).toEqual({
+      error: 'error.account_locked',
+      restart: true,
+    });
+  });
+
+  it('passes the setup key and link through on a first sign-in', async () => {
+    const { controller, server } = setup();
+    server.enroll = { secret: 'JBSWY3DPEHPK3PXP', otpauthUri: 'otpauth://totp/carechat:ana?secret=JBSWY3DPEHPK3PXP' };
+    await controller.boot();
+    expect(await controller.login('ana@example.test', 'right')).toEqual({
+      challenge: 'challenge-1',
+      enrollment: server.enroll,
+    });
+  });
+
   it('signs in, loads both lists, accepts a chat, follows it over the socket and sends a reply', async () => {
     const { controller, store, ws, server } = setup();
     await controller.boot();
-    expect(await controller.login('ana@example.test', 'right')).toBeNull();
+    expect(await signIn(controller)).toBeNull();
     await flush();
     let s = store.getState();
     expect(s.screen).toBe('workspace');
@@ -155,7 +240,7 @@ describe('Controller', () => {
 
   it('refuses empty and over-long replies without touching the socket', async () => {
     const { controller, ws } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     ws().open();
     ws().receive(welcome());
     expect(controller.send('conv_1', '   ')).toBe('wsError.message_empty');
@@ -165,7 +250,7 @@ describe('Controller', () => {
 
   it('tells the agent when another agent won the race, and refreshes the lists', async () => {
     const { controller, store, server } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     await flush();
     server.acceptStatus = 409;
     server.waiting = [];
@@ -178,7 +263,7 @@ describe('Controller', () => {
 
   it('does not let a slow HTTP list overwrite a newer inbox frame', async () => {
     const { controller, store, ws } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     // the frame lands before the HTTP answers are processed
     ws().open();
     ws().receive(welcome());
@@ -189,7 +274,7 @@ describe('Controller', () => {
 
   it('returns to sign-in with "session ended" when the socket closes with 4403', async () => {
     const { controller, store, ws, sockets, timers } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     await flush();
     ws().open();
     ws().receive(welcome());
@@ -204,7 +289,7 @@ describe('Controller', () => {
 
   it('sends typing start once while typing and stop after a pause', async () => {
     const { controller, ws, timers } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     ws().open();
     ws().receive(welcome());
     controller.typing('conv_1');
@@ -221,7 +306,7 @@ describe('Controller', () => {
 
   it('clears a stale typing indicator', async () => {
     const { controller, store, ws, timers } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     await flush();
     ws().open();
     ws().receive(welcome());
@@ -239,7 +324,7 @@ describe('Controller', () => {
 
   it('re-reads the lists after a reconnect', async () => {
     const { controller, ws, server, timers } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     await flush();
     ws().open();
     ws().receive(welcome());
@@ -254,7 +339,7 @@ describe('Controller', () => {
 
   it('sends availability changes one at a time and only the latest wish', async () => {
     const { controller, store, server } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     // arrowing through the select: offline -> away -> available, faster than the server answers
     const a = controller.setStatus('away');
     const b = controller.setStatus('available');
@@ -266,7 +351,7 @@ describe('Controller', () => {
 
   it('puts the select back and says so when a status change fails', async () => {
     const { controller, store, server } = setup();
-    await controller.login('ana@example.test', 'right');
+    await signIn(controller);
     server.statusFails = true;
     await controller.setStatus('available');
     expect(store.getState().agent!.status).toBe('offline');
@@ -280,7 +365,7 @@ describe('Controller: customer context', () => {
 
   async function accepted() {
     const t = setup();
-    await t.controller.login('ana@example.test', 'right');
+    await signIn(t.controller);
     await flush();
     t.ws().open();
     t.ws().receive(welcome());
@@ -294,7 +379,7 @@ describe('Controller: customer context', () => {
       recentTransactions: [],
       unavailable: ['card', 'transactions'],
     });
-    await t.controller.login('ana@example.test', 'right');
+    await signIn(t.controller);
     await flush();
     expect(await t.controller.accept('conv_1')).toBe(true);
     expect(contextCalls(t.server.requests)).toHaveLength(1);

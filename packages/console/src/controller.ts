@@ -29,6 +29,18 @@ export interface ControllerDeps {
   now?: () => number;
 }
 
+/** After a right password: the challenge for the authenticator code, and the setup on first sign-in. */
+export interface SecondFactorStep {
+  challenge: string;
+  enrollment: { secret: string; otpauthUri: string } | null;
+}
+
+/** A failed code: the text to show, and whether the password has to be entered again. */
+export interface CodeFailure {
+  error: ConsoleKey;
+  restart: boolean;
+}
+
 /** Someone else's typing indicator disappears after this long without a new `typing` frame. */
 export const TYPING_TTL_MS = 8_000;
 /** A burst of `conversation` frames (accept, assistant actions) causes one customer-context reload. */
@@ -93,15 +105,37 @@ export class Controller {
     }
   }
 
-  /** Returns the text key of the error to show, or null on success. */
-  async login(email: string, password: string): Promise<ConsoleKey | null> {
+  /**
+   * Sign-in step 1, the password. Returns the second step to show, the text key of the error, or
+   * null when the server opened a session straight away.
+   */
+  async login(email: string, password: string): Promise<SecondFactorStep | ConsoleKey | null> {
     if (!email.trim() || !password) return 'signin.missing';
     try {
-      const session = await this.deps.api.login(email.trim(), password);
-      this.enter(session.agent);
+      const res = await this.deps.api.login(email.trim(), password);
+      if ('mfaRequired' in res) return { challenge: res.challenge, enrollment: res.enrollment ?? null };
+      this.enter(res.agent);
       return null;
     } catch (e) {
       return e instanceof ApiError ? apiErrorKey(e.code) : 'error.generic';
+    }
+  }
+
+  /** Sign-in step 2, the authenticator code (spaces allowed). Null on success. */
+  async loginCode(challenge: string, code: string): Promise<CodeFailure | null> {
+    const digits = code.replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(digits)) return { error: 'signin.codeMissing', restart: false };
+    try {
+      const session = await this.deps.api.loginCode(challenge, digits);
+      this.enter(session.agent);
+      return null;
+    } catch (e) {
+      if (!(e instanceof ApiError)) return { error: 'error.generic', restart: false };
+      const left = (e.details as { attemptsLeft?: unknown } | undefined)?.attemptsLeft;
+      if (e.code === 'invalid_code' && left === 0) return { error: 'signin.codeTooMany', restart: true };
+      // The challenge is gone (expired, used, burnt) or the account is locked: back to the password.
+      const restart = e.code === 'challenge_expired' || e.code === 'account_locked';
+      return { error: apiErrorKey(e.code), restart };
     }
   }
 
@@ -299,6 +333,22 @@ export class Controller {
     this.ownTyping = null;
     this.timers.clearTimeout(current.stopTimer);
     this.socket?.typing(current.conversationId, 'stop');
+  }
+
+  /**
+   * "Verify customer": sends the step-up prompt to the customer's registered device. The chat's
+   * assurance (prompt pending, then approved or denied) arrives in the answer and live over the socket.
+   * Returns null when sent, else the server's error code for the button to explain.
+   */
+  async verifyCustomer(conversationId: string): Promise<string | null> {
+    try {
+      const res = await this.deps.api.stepUp(conversationId);
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      return null;
+    } catch (e) {
+      if (this.handleSessionError(e)) return 'unauthorized';
+      return e instanceof ApiError ? e.code : 'unknown';
+    }
   }
 
   async transcript(conversationId: string): Promise<Transcript | null> {

@@ -96,6 +96,10 @@ export function announcementText(t: Translate, a: Announcement, lang: Language, 
 
 const API_ERROR_KEYS: Partial<Record<ApiErrorCode | 'network', ConsoleKey>> = {
   invalid_credentials: 'error.invalid_credentials',
+  invalid_code: 'error.invalid_code',
+  code_reused: 'error.code_reused',
+  challenge_expired: 'error.challenge_expired',
+  account_locked: 'error.account_locked',
   rate_limited: 'error.rate_limited',
   network: 'error.network',
   conversation_not_waiting: 'error.conversation_not_waiting',

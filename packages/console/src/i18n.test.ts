@@ -40,6 +40,8 @@ describe('console strings', () => {
     expect(t('waiting.empty')).toBe('No one is waiting.');
     expect(t('mine.empty')).toBe('No open chats.');
     expect(t('signin.sessionEnded')).toBe('Your session has ended. Please sign in again.');
+    expect(t('signin.code')).toBe('Authentication code');
+    expect(makeT('es')('signin.code')).toBe('Código de autenticación');
     expect(t('waiting.acceptLabel', { name: 'Maria', last4: '1005' })).toBe('Accept chat with Maria, card ending 1005');
     expect(t('waiting.new', { name: 'Maria', team: 'General' })).toBe('New chat waiting: Maria, General team');
     expect(makeT('es')('composer.send')).toBe('Enviar');

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { CardDetail, CardSummary, Replacement, Transaction } from './accounts.js';
-import { ConversationView, Language, Message, Role } from './wire.js';
+import { ConversationView, DevicePromptView, Id, Language, Message, Role, StepUpMethod } from './wire.js';
 
 export const ApiErrorCode = z.enum([
   'bad_request',
@@ -15,12 +15,20 @@ export const ApiErrorCode = z.enum([
   'unauthorized',
   'session_expired',
   'invalid_credentials',
+  'invalid_code',
+  'code_reused',
+  'challenge_expired',
+  'account_locked',
   'csrf_failed',
   'forbidden',
   'not_found',
   'conversation_not_found',
   'conversation_closed',
   'conversation_not_waiting',
+  'step_up_required',
+  'verification_failed',
+  'verification_locked',
+  'device_unavailable',
   'message_empty',
   'message_too_long',
   'payload_too_large',
@@ -55,6 +63,51 @@ export interface WidgetConversationResponse {
   messages: Message[];
 }
 
+// ---------------------------------------------------------------- step-up verification
+
+/**
+ * POST /api/widget/conversations/:id/stepup (cardmember) and POST /api/conversations/:id/stepup
+ * (agent): send an Approve / Deny prompt to a registered device. Without deviceId the cardmember's
+ * first push-enabled device is used.
+ */
+export const StepUpRequest = z.object({ method: z.literal('device'), deviceId: Id.optional() });
+export type StepUpRequest = z.infer<typeof StepUpRequest>;
+
+/** POST /api/widget/conversations/:id/stepup/challenge: the card's last 4 digits and the billing ZIP. */
+export const StepUpChallengeRequest = z.object({
+  last4: z
+    .string()
+    .trim()
+    .regex(/^\d{4}$/, 'expected 4 digits'),
+  zip: z
+    .string()
+    .trim()
+    .regex(/^\d{5}(-?\d{4})?$/, 'expected a 5-digit ZIP code'),
+});
+export type StepUpChallengeRequest = z.infer<typeof StepUpChallengeRequest>;
+
+/** Answer of every step-up call (and GET .../stepup): the chat with its `assurance`, and the prompt. */
+export interface StepUpResponse {
+  conversation: ConversationView;
+  prompt: DevicePromptView | null;
+  /** Demo only (the demo site is the "device"): where to approve the pending prompt. Never sent to staff. */
+  demoDeviceUrl?: string;
+}
+
+/** `details` of a 403 `step_up_required`: what was refused and how the cardmember can verify. */
+export interface StepUpRequiredDetails {
+  action: string;
+  methods: StepUpMethod[];
+}
+/** `details` of a 400 `verification_failed`. */
+export interface VerificationFailedDetails {
+  attemptsLeft: number;
+}
+/** `details` of a 429 `verification_locked`. */
+export interface VerificationLockedDetails {
+  lockedUntil: string;
+}
+
 // ---------------------------------------------------------------- staff (agents, supervisors)
 
 export const LoginRequest = z.object({
@@ -78,7 +131,31 @@ export interface AgentView {
   maxConcurrent: number;
 }
 
-/** Returned by POST /api/auth/login and GET /api/auth/me. Send csrfToken as `x-csrf-token` on writes. */
+/**
+ * POST /api/auth/login answers a right password with this, never with a session: the second factor
+ * (a TOTP code, RFC 6238) goes to POST /api/auth/login/totp with the challenge. `enrollment` is
+ * present while the account has no confirmed authenticator: add the secret to an app, then send a code.
+ */
+export interface StaffLoginChallengeResponse {
+  mfaRequired: true;
+  /** Opaque, single-use, valid until expiresAt (5 minutes); at most 5 codes may be tried with it. */
+  challenge: string;
+  expiresAt: string;
+  enrollment?: { secret: string; otpauthUri: string };
+}
+
+/** POST /api/auth/login/totp: the code may be typed with spaces ("123 456"). */
+export const LoginTotpRequest = z.object({
+  challenge: z.string().min(1).max(200),
+  code: z
+    .string()
+    .max(20)
+    .transform((c) => c.replace(/\s+/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/, 'expected a 6-digit code')),
+});
+export type LoginTotpRequest = z.infer<typeof LoginTotpRequest>;
+
+/** Returned by POST /api/auth/login/totp and GET /api/auth/me. Send csrfToken as `x-csrf-token` on writes. */
 export interface StaffSessionResponse {
   agent: AgentView;
   csrfToken: string;
@@ -108,4 +185,24 @@ export interface CustomerContextResponse {
   openReplacements: Replacement[];
   /** Sections the accounts core could not answer; the panel says so instead of failing whole. */
   unavailable: string[];
+}
+
+/**
+ * POST /api/conversations/:id/actions/:operation: an agent acts on the chat's cardmember's accounts
+ * through the accounts port (`operation` is a mutating port method, e.g. `updateContact`). Sensitive
+ * operations answer 403 `step_up_required` until the chat is `verified`.
+ */
+export const AccountActionRequest = z.object({
+  input: z.record(z.string(), z.unknown()).default({}),
+  /** Repeating a key returns the first result (8-128 characters). */
+  idempotencyKey: z
+    .string()
+    .min(8)
+    .max(128)
+    .refine((v) => !/\d{13,}/.test(v), 'idempotencyKey must not contain a run of 13 or more digits'),
+});
+export type AccountActionRequest = z.infer<typeof AccountActionRequest>;
+export interface AccountActionResponse {
+  operation: string;
+  result: unknown;
 }

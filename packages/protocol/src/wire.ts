@@ -24,12 +24,18 @@ export const ClientMsgId = z
   .string()
   .min(8)
   .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, 'clientMsgId must be 8-64 characters of A-Z a-z 0-9 _ -');
+  .regex(/^[A-Za-z0-9_-]+$/, 'clientMsgId must be 8-64 characters of A-Z a-z 0-9 _ -')
+  // Ids are stored and logged as they are: a long digit run could be a pasted card number.
+  // UUID groups are at most 12 characters, so a 13+ digit run is never a generated id.
+  .refine((v) => !/\d{13,}/.test(v), 'clientMsgId must not contain a run of 13 or more digits');
+
+/** The largest message seq (a 32-bit integer column); larger values are refused, not queried. */
+export const MAX_SEQ = 2_147_483_647;
 
 export const Language = z.enum(['en', 'es']);
 export type Language = z.infer<typeof Language>;
 
-export const Role = z.enum(['cardmember', 'agent', 'supervisor']);
+export const Role = z.enum(['cardmember', 'agent', 'supervisor', 'admin']);
 export type Role = z.infer<typeof Role>;
 
 export const AuthorRole = z.enum(['cardmember', 'agent', 'assistant', 'system']);
@@ -79,6 +85,38 @@ export const QueueInfo = z.object({
 });
 export type QueueInfo = z.infer<typeof QueueInfo>;
 
+/**
+ * How sure we are that the person chatting is the cardmember. `session`: signed in on the issuer's
+ * site (the default). `verified`: passed a step-up check in this chat within the last 15 minutes.
+ */
+export const AssuranceLevel = z.enum(['session', 'verified']);
+export type AssuranceLevel = z.infer<typeof AssuranceLevel>;
+/** `device`: approved a prompt on a registered device; `challenge`: card last 4 + billing ZIP. */
+export const StepUpMethod = z.enum(['device', 'challenge']);
+export type StepUpMethod = z.infer<typeof StepUpMethod>;
+export const DevicePromptStatus = z.enum(['pending', 'approved', 'denied', 'expired']);
+export type DevicePromptStatus = z.infer<typeof DevicePromptStatus>;
+
+/** A prompt sent to one of the cardmember's registered devices (never its secret link). */
+export const DevicePromptView = z.object({
+  id: z.string(),
+  status: DevicePromptStatus,
+  deviceName: z.string(),
+  expiresAt: z.string(),
+  requestedBy: z.enum(['cardmember', 'agent']),
+});
+export type DevicePromptView = z.infer<typeof DevicePromptView>;
+
+export const Assurance = z.object({
+  level: AssuranceLevel,
+  /** When `verified` lapses back to `session`; null at `session`. */
+  expiresAt: z.string().nullable(),
+  method: StepUpMethod.nullable(),
+  /** The newest device prompt of this chat; `pending` means "approve it on your device". */
+  prompt: DevicePromptView.nullable(),
+});
+export type Assurance = z.infer<typeof Assurance>;
+
 export const ConversationView = z.object({
   id: z.string(),
   status: ConversationStatus,
@@ -92,6 +130,8 @@ export const ConversationView = z.object({
   createdAt: z.string(),
   queuedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  /** Step-up state; absent from servers that predate it (treat as `session`). */
+  assurance: Assurance.optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
@@ -105,15 +145,16 @@ export const HelloFrame = z.object({
 export const SubscribeFrame = z.object({
   type: z.literal('subscribe'),
   conversationId: Id,
-  /** Highest seq the client already holds; the server replays everything newer. */
-  lastSeq: z.number().int().nonnegative().default(0),
+  /** Highest seq the client already holds; the server replays everything newer. (Seqs are 32-bit in the store.) */
+  lastSeq: z.number().int().nonnegative().max(MAX_SEQ).default(0),
 });
 export const UnsubscribeFrame = z.object({ type: z.literal('unsubscribe'), conversationId: Id });
 export const SendFrame = z.object({
   type: z.literal('send'),
   conversationId: Id,
   clientMsgId: ClientMsgId,
-  body: z.string(),
+  // NUL is never typed by a person and PostgreSQL text cannot hold it: refused as a bad frame.
+  body: z.string().refine((b) => !b.includes('\u0000'), 'body must not contain NUL characters'),
 });
 export const TypingFrame = z.object({
   type: z.literal('typing'),
@@ -179,7 +220,12 @@ export interface AckFrame {
   /** The stored (redacted) body, so the sender can replace its optimistic copy. */
   body: string;
   createdAt: string;
+  /** What redaction removed from this message (each kind once), so the sender can be told; absent when nothing. */
+  redacted?: RedactedType[];
 }
+/** Kinds of sensitive data redaction removes at the edge (also the `type` of a redaction finding). */
+export const RedactedType = z.enum(['card_number', 'security_code', 'ssn', 'one_time_code', 'password']);
+export type RedactedType = z.infer<typeof RedactedType>;
 export interface MessageFrame {
   type: 'message';
   message: Message;
@@ -207,6 +253,8 @@ export interface ErrorFrame {
   message: string;
   conversationId?: string;
   clientMsgId?: string;
+  /** With `rate_limited`: wait at least this long before trying again. */
+  retryAfterMs?: number;
 }
 export interface PongFrame {
   type: 'pong';

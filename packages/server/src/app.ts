@@ -3,6 +3,8 @@
  * dependencies they use. Nothing else constructs long-lived objects.
  */
 import type { FastifyInstance } from 'fastify';
+import { accountActionRoutes } from './accounts/account-actions.routes.js';
+import { AccountActionsService } from './accounts/account-actions.service.js';
 import type { AccountsPort } from './accounts/accounts.port.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { CustomerContextService } from './accounts/customer-context.service.js';
@@ -22,8 +24,14 @@ import { ConversationsStore } from './conversations/conversations.store.js';
 import { staffConversationRoutes } from './conversations/staff.routes.js';
 import { widgetRoutes } from './conversations/widget.routes.js';
 import { IdentityService } from './identity/identity.service.js';
+import { SecretBox } from './identity/secret-box.js';
 import { SessionsStore } from './identity/sessions.store.js';
 import { PatternRedactor, type Redactor } from './redaction/redactor.js';
+import { registerInputGuard } from './security/input-guard.js';
+import { RateLimits, registerHttpRateLimits, type LimiterFactory } from './security/rate-limits.js';
+import { stepUpRoutes } from './security/stepup.routes.js';
+import { StepUpService } from './security/stepup.service.js';
+import { StepUpStore } from './security/stepup.store.js';
 import { demoLoginsForSite, seedDemo } from './seed/demo.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { createLogger, type Logger } from './shared/logger.js';
@@ -39,6 +47,8 @@ export interface AppOverrides {
   logger?: Logger;
   /** A bank's own core instead of the embedded one. */
   accounts?: AccountsPort;
+  /** Rate-limit counters: in memory by default; the scale-out issue passes a Redis-backed factory. */
+  rateLimiters?: LimiterFactory;
   /** Seed demo data (default: when the demo site is enabled). */
   seed?: boolean;
 }
@@ -52,6 +62,9 @@ export interface App {
     identity: IdentityService;
     agents: AgentsService;
     accounts: AccountsPort;
+    stepup: StepUpService;
+    /** Account changes for a chat (assistant and agents), with the step-up policy enforced. */
+    accountActions: AccountActionsService;
   };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
@@ -64,12 +77,13 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const clock = o.clock ?? systemClock;
   const store = await openStore(config.database);
   const vault = new PanVault(config.accounts.encryptionKey);
+  const totpSecrets = new SecretBox(config.accounts.encryptionKey, 'carechat totp');
   await ensureProducts(store.db);
-  if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now(), vault);
+  if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now(), vault, totpSecrets);
   const accounts: AccountsPort = o.accounts ?? new EmbeddedAccounts({ db: store.db, clock, vault });
   const bus = o.bus ?? new InProcessBus();
 
-  const sessions = new SessionsStore(store.db, clock);
+  const sessions = new SessionsStore(store.db, clock, { staffIdleSeconds: config.staffSessionIdleSeconds });
   const agentsStore = new AgentsStore(store.db);
   const cardmembers = new CardmembersStore(store.db);
   const conversations = new ConversationService({
@@ -90,13 +104,40 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     siteToken: config.identity,
     widgetSessionTtlSeconds: config.widgetSessionTtlSeconds,
     staffSessionTtlSeconds: config.staffSessionTtlSeconds,
+    totpSecrets,
+    logger,
   });
   const agents = new AgentsService({ agents: agentsStore, conversations, clock });
+  const stepupStore = new StepUpStore(store.db);
+  const stepup = new StepUpService({
+    store: stepupStore,
+    conversations,
+    accounts,
+    bus,
+    clock,
+    secret: config.accounts.encryptionKey,
+    demoDeviceLinks: config.site.enabled,
+  });
+  const accountActions = new AccountActionsService({
+    accounts,
+    conversations,
+    conversationsStore: new ConversationsStore(store.db),
+    stepup,
+    stepupStore,
+    bus,
+    clock,
+  });
 
   const http = await createHttp({ logger, secureCookies: config.secureCookies });
-  widgetRoutes(http, { identity, conversations });
+  // Before any route or plugin, so the per-IP limits cover the site's sign-in too.
+  const rateLimits = new RateLimits(config.rateLimits, o.rateLimiters);
+  registerHttpRateLimits(http, rateLimits);
+  registerInputGuard(http);
+  widgetRoutes(http, { identity, conversations, sessions, bus });
   staffConversationRoutes(http, { identity, conversations });
   accountsRoutes(http, { identity, context: new CustomerContextService({ accounts, conversations }) });
+  stepUpRoutes(http, { identity, stepup });
+  accountActionRoutes(http, { identity, actions: accountActions });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));
   await serveClients(http);
@@ -113,6 +154,11 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       sessionTtlSeconds: 1800,
       secureCookies: config.secureCookies,
       demoLogins: demoLoginsForSite(),
+      devicePrompts: {
+        view: (token: string, cardmemberId: string) => stepup.devicePrompt(token, cardmemberId),
+        answer: (token: string, cardmemberId: string, decision: 'approve' | 'deny') =>
+          stepup.answerDevicePrompt(token, cardmemberId, decision),
+      },
     });
   }
 
@@ -125,6 +171,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     allowedOrigins: config.allowedOrigins,
     parseCookie: (h) => http.parseCookie(h),
     limits: config.ws,
+    rateLimits,
   });
   http.server.on('upgrade', (req, socket, head) => {
     if (req.url?.split('?')[0] !== '/ws') {
@@ -145,7 +192,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
-    services: { conversations, identity, agents, accounts },
+    services: { conversations, identity, agents, accounts, stepup, accountActions },
     gateway,
     async listen() {
       return http.listen({ host: config.host, port: config.port });

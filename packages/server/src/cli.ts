@@ -6,17 +6,20 @@
  *                             insert the demo teams, agents and personas (idempotent); with
  *                             --cardmembers, N generated cardmembers too (gen_1..gen_N)
  *   carechat redact [TEXT]    redact one text, or JSON lines {"text": "..."} from stdin
+ *   carechat totp EMAIL       the current sign-in code of a demo agent (never in production)
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from './config.js';
 import { PatternRedactor } from './redaction/redactor.js';
 import { PanVault } from './accounts/embedded/pan-vault.js';
-import { seedDemo } from './seed/demo.js';
+import { SecretBox } from './identity/secret-box.js';
+import { totpCode, totpSecondsLeft } from './identity/totp.js';
+import { DEMO_AGENTS, seedDemo } from './seed/demo.js';
 import { generateCardmembers } from './seed/generator.js';
 import { SEED_TABLES } from './seed/rows.js';
 import { openStore } from './store/db.js';
 
-const USAGE = `usage: carechat <serve|migrate|seed|redact> [args]
+const USAGE = `usage: carechat <serve|migrate|seed|redact|totp> [args]
 
   serve              start the server
   migrate            apply database migrations (DATABASE_URL or the embedded SQLite file)
@@ -24,6 +27,8 @@ const USAGE = `usage: carechat <serve|migrate|seed|redact> [args]
                      insert demo data (idempotent): teams, agents, personas; with --cardmembers,
                      N generated cardmembers with six months of account history (seed S, default "carechat")
   redact [TEXT]      print {"text","findings"} for TEXT, or for each JSON line {"text": "..."} on stdin
+  totp EMAIL         print the current two-step sign-in code of a demo agent (ana@carechat.test...);
+                     refused for other accounts and when NODE_ENV=production
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return seed(rest);
     case 'redact':
       return redact(rest);
+    case 'totp':
+      return totp(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -76,7 +83,7 @@ async function seed(args: string[]): Promise<number> {
   try {
     const vault = new PanVault(config.accounts.encryptionKey);
     const now = new Date();
-    await seedDemo(store.db, now, vault);
+    await seedDemo(store.db, now, vault, new SecretBox(config.accounts.encryptionKey, 'carechat totp'));
     if (count > 0) {
       let lastReport = 0;
       await generateCardmembers(store.db, {
@@ -108,6 +115,32 @@ async function seed(args: string[]): Promise<number> {
   }
 }
 
+/**
+ * `totp EMAIL`: the code an authenticator app with the demo secret shows now. Demo secrets are public
+ * (README), so this reveals nothing; real accounts' secrets are never read.
+ */
+function totp(args: string[]): number {
+  const email = args[0]?.trim().toLowerCase();
+  if (!email || args.length > 1) {
+    process.stderr.write(`carechat totp: give one demo agent's email\n\n${USAGE}`);
+    return 2;
+  }
+  if (loadConfig().env === 'production') {
+    process.stderr.write('carechat totp: refused: demo sign-in codes are not available in production.\n');
+    return 1;
+  }
+  const agent = DEMO_AGENTS.find((a) => a.email === email);
+  if (!agent) {
+    const known = DEMO_AGENTS.map((a) => a.email).join(', ');
+    process.stderr.write(`carechat totp: refused: ${email} is not a demo agent (demo agents: ${known}).\n`);
+    return 1;
+  }
+  const now = new Date();
+  console.log(totpCode(agent.totpSecret, now));
+  process.stderr.write(`(${agent.email}; changes in ${totpSecondsLeft(now)} s)\n`);
+  return 0;
+}
+
 async function redact(args: string[]): Promise<number> {
   const redactor = new PatternRedactor();
   if (args.length) {
@@ -119,7 +152,7 @@ async function redact(args: string[]): Promise<number> {
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
-    if (!line.trim()) continue;
+    // A blank line is a bad line too: output line N always answers input line N.
     let text: unknown;
     try {
       text = (JSON.parse(line) as { text?: unknown }).text;

@@ -6,10 +6,20 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { RateLimitsConfig } from './security/rate-limits.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** "points/seconds", e.g. "30/60" = 30 per minute. */
+const rate = z
+  .string()
+  .regex(/^\d{1,6}\/\d{1,6}$/, 'use points/seconds, e.g. 30/60')
+  .transform((v) => {
+    const [points, durationSeconds] = v.split('/').map(Number) as [number, number];
+    return { points: Math.max(1, points), durationSeconds: Math.max(1, durationSeconds) };
+  });
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -37,9 +47,20 @@ const EnvSchema = z.object({
     .min(300)
     .max(86400)
     .default(8 * 3600),
+  /** A staff session without API/WebSocket activity for this long has ended (absolute cap above). */
+  STAFF_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86400).default(1800),
   AVERAGE_HANDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(360),
   WS_RATE_PER_SECOND: z.coerce.number().min(1).max(10000).default(10),
   WS_BURST: z.coerce.number().int().min(1).max(100000).default(30),
+  /** Clients ping at least this often; a socket silent for 3 x this long is closed (1001). */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(25_000),
+  /** Open sockets re-check their session this often, so an expired or idled-out session closes them. */
+  WS_SESSION_RECHECK_MS: z.coerce.number().int().min(50).max(300_000).default(30_000),
+  /** Rate limits as "points/seconds" (security/rate-limits.ts). */
+  RATE_LIMIT_WIDGET_SESSION: rate.prefault('60/60'),
+  RATE_LIMIT_STAFF_LOGIN: rate.prefault('60/60'),
+  RATE_LIMIT_SITE_LOGIN: rate.prefault('20/60'),
+  RATE_LIMIT_SENDS: rate.prefault('30/10'),
   DEMO: bool.optional(),
   SECURE_COOKIES: bool.optional(),
 });
@@ -61,9 +82,11 @@ export interface Config {
   accounts: { encryptionKey: Uint8Array };
   widgetSessionTtlSeconds: number;
   staffSessionTtlSeconds: number;
+  staffSessionIdleSeconds: number;
   averageHandleSeconds: number;
   secureCookies: boolean;
-  ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number };
+  ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number; sessionRecheckMs: number };
+  rateLimits: RateLimitsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -135,8 +158,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accounts: { encryptionKey: enc.encode(e.ACCOUNTS_ENCRYPTION_KEY ?? persistentSecret(dataDir, 'accounts')) },
     widgetSessionTtlSeconds: e.WIDGET_SESSION_TTL_SECONDS,
     staffSessionTtlSeconds: e.STAFF_SESSION_TTL_SECONDS,
+    staffSessionIdleSeconds: e.STAFF_SESSION_IDLE_SECONDS,
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
-    ws: { maxFrameBytes: 64 * 1024, heartbeatMs: 25_000, ratePerSecond: e.WS_RATE_PER_SECOND, burst: e.WS_BURST },
+    ws: {
+      maxFrameBytes: 64 * 1024,
+      heartbeatMs: e.WS_HEARTBEAT_MS,
+      ratePerSecond: e.WS_RATE_PER_SECOND,
+      burst: e.WS_BURST,
+      sessionRecheckMs: e.WS_SESSION_RECHECK_MS,
+    },
+    rateLimits: {
+      widgetSessionPerIp: e.RATE_LIMIT_WIDGET_SESSION,
+      staffLoginPerIp: e.RATE_LIMIT_STAFF_LOGIN,
+      siteLoginPerIp: e.RATE_LIMIT_SITE_LOGIN,
+      sendsPerUser: e.RATE_LIMIT_SENDS,
+    },
   };
 }

@@ -27,8 +27,9 @@ async function main(): Promise<void> {
     lines.push('', '  Demo cardmember logins (site):');
     for (const c of DEMO_CARDMEMBERS)
       lines.push(`    ${c.username.padEnd(8)} ${c.password.padEnd(18)} ${c.description}`);
-    lines.push('', '  Demo staff logins (console):');
-    for (const a of DEMO_AGENTS) lines.push(`    ${a.email.padEnd(22)} ${a.password.padEnd(18)} ${a.description}`);
+    lines.push('', '  Demo staff logins (console; authenticator secret, or `npx carechat totp EMAIL` for the code):');
+    for (const a of DEMO_AGENTS)
+      lines.push(`    ${a.email.padEnd(22)} ${a.password.padEnd(18)} ${a.totpSecret}  ${a.description}`);
   }
   console.log(lines.join('\n') + '\n');
 

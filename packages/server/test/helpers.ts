@@ -13,6 +13,8 @@ import WebSocket from 'ws';
 import { AUTH_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type ServerFrame } from '@carechat/protocol';
 import { createApp, type App, type AppOverrides } from '../src/app.js';
 import { loadConfig, type DatabaseConfig } from '../src/config.js';
+import { TOTP_WINDOW, totpCode, totpStep } from '../src/identity/totp.js';
+import { DEMO_AGENTS } from '../src/seed/demo.js';
 
 export const TEST_SECRET = 'test-identity-secret-0123456789-abcdefghijklmnop';
 export const dbKind: 'sqlite' | 'postgres' = process.env.CARECHAT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
@@ -97,6 +99,12 @@ export async function startServer(
     IDENTITY_SECRETS: TEST_SECRET,
     SITE_SESSION_SECRET: 'test-site-session-secret-0123456789abcdef',
     DEMO: 'true',
+    // Every test client shares 127.0.0.1 and some tests send hundreds of messages as one person;
+    // rate-limit tests set their own, small budgets.
+    RATE_LIMIT_WIDGET_SESSION: '100000/60',
+    RATE_LIMIT_STAFF_LOGIN: '100000/60',
+    RATE_LIMIT_SITE_LOGIN: '100000/60',
+    RATE_LIMIT_SENDS: '100000/60',
     ...overrides.env,
   });
   config.database = db.config;
@@ -153,10 +161,38 @@ export async function widgetSession(s: TestServer, claims: { sub?: string; card?
   return r.json as import('@carechat/protocol').WidgetSessionResponse;
 }
 
-/** Signs a demo agent in; returns the cookie header and CSRF token for further calls. */
+/**
+ * A current authenticator code for an agent, from a time step the server has not accepted yet
+ * (replay protection refuses a step twice). More sign-ins of one agent within ~30 s than the
+ * window allows make it forget the agent's last step; totp.int.test.ts tests replay itself.
+ */
+export async function freshTotpCode(s: TestServer, email: string, secret?: string): Promise<string> {
+  const key = secret ?? DEMO_AGENTS.find((a) => a.email === email.trim().toLowerCase())?.totpSecret;
+  if (!key) throw new Error(`no TOTP secret known for ${email}`);
+  const db = s.app.store.db;
+  const row = await db
+    .selectFrom('agents')
+    .select(['id', 'totp_last_step'])
+    .where('email', '=', email.trim().toLowerCase())
+    .executeTakeFirstOrThrow();
+  const current = totpStep(new Date());
+  let step = Math.max(current, (row.totp_last_step ?? -1) + 1);
+  if (step > current + TOTP_WINDOW) {
+    await db.updateTable('agents').set({ totp_last_step: null }).where('id', '=', row.id).execute();
+    step = current;
+  }
+  return totpCode(key, new Date(), step);
+}
+
+/** Signs a demo agent in (password, then TOTP code); returns the cookie header and CSRF token for further calls. */
 export async function staffLogin(s: TestServer, email = 'ana@carechat.test', password = 'demo-ana-2024') {
-  const r = await postJson(`${s.url}/api/auth/login`, { email, password });
-  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.json)}`);
+  const first = await postJson(`${s.url}/api/auth/login`, { email, password });
+  if (first.status !== 200 || !first.json.mfaRequired) {
+    throw new Error(`login failed: ${first.status} ${JSON.stringify(first.json)}`);
+  }
+  const code = await freshTotpCode(s, email, first.json.enrollment?.secret);
+  const r = await postJson(`${s.url}/api/auth/login/totp`, { challenge: first.json.challenge, code });
+  if (r.status !== 200) throw new Error(`login code failed: ${r.status} ${JSON.stringify(r.json)}`);
   const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
   const csrf = r.json.csrfToken as string;
   const call = async (method: string, p: string, body?: unknown) => {

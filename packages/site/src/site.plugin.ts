@@ -13,6 +13,7 @@ import type {} from '@fastify/cookie'; // request.cookies / reply.setCookie typi
 import { toLanguage, type ApiErrorBody, type ApiErrorCode, type Language } from '@carechat/protocol';
 import { z } from 'zod';
 import { assertChatTokenTtl, signChatToken } from './chat-token.js';
+import { registerDevicePages } from './device.pages.js';
 import { siteT } from './i18n.js';
 import { LoginThrottle } from './login-throttle.js';
 import { isSameOriginForm, isSameOriginStrict } from './origin.js';
@@ -254,6 +255,11 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
     const ctx = context(lang, { account, helpHref: `${cardHref(card.id)}#help` });
     return sendHtml(reply, 200, cardPage(ctx, { card }));
   });
+
+  // The demo "device" for carechat's step-up prompts (device.pages.ts).
+  if (deps.devicePrompts) {
+    registerDevicePages(app, { prompts: deps.devicePrompts, context, currentAccount, sendHtml, forbiddenPage });
+  }
 
   // ------------------------------------------------------------------ chat token API
 

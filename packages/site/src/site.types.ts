@@ -30,4 +30,26 @@ export interface SiteDeps {
   secureCookies: boolean; // true behind https
   /** Demo logins to show on the sign-in page (username + password); empty in production. */
   demoLogins: Array<{ username: string; password: string; description: string }>;
+  /** carechat's step-up prompts; when set, `/device/prompts/:token` plays the cardmember's device. */
+  devicePrompts?: DevicePrompts;
+}
+
+/** What the device page shows for a prompt link (another cardmember's link is `not_found`). */
+export type DevicePromptPage =
+  | { status: 'not_found' }
+  | {
+      status: 'pending' | 'approved' | 'denied' | 'expired';
+      /** True when this request is the one that just approved or denied it. */
+      justAnswered: boolean;
+      cardLast4: string;
+      productName: string;
+      deviceName: string;
+      expiresAt: string;
+      requestedBy: 'cardmember' | 'agent';
+    };
+
+/** Step-up device prompts, as carechat answers them for the signed-in cardmember. */
+export interface DevicePrompts {
+  view(token: string, cardmemberId: string): Promise<DevicePromptPage>;
+  answer(token: string, cardmemberId: string, decision: 'approve' | 'deny'): Promise<DevicePromptPage>;
 }

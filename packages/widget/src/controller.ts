@@ -3,12 +3,13 @@
  * chat, transcript). Holds the view state (via the reducer) and notifies the UI. No DOM access here:
  * the socket factory, HTTP client, storage, timers and file saving are passed in.
  */
-import type { ServerFrame, WidgetConversationResponse } from '@carechat/protocol/client';
+import type { ServerFrame, StepUpResponse, WidgetConversationResponse } from '@carechat/protocol/client';
 import { ApiError, isAuthError, type Api } from './api.js';
 import { socketUrl, type WidgetConfig } from './config.js';
 import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
 import { loadOutbox, type KeyValueStorage } from './outbox.js';
 import { initialState, reduce, type Action, type ViewState } from './state.js';
+import { pendingPrompt, StepUpError, type StepUpApi } from './stepup.js';
 import { TypingNotifier } from './typing.js';
 
 export interface ControllerDeps {
@@ -18,6 +19,8 @@ export interface ControllerDeps {
   storage: KeyValueStorage | null;
   saveFile(filename: string, text: string): void;
   timers?: Timers;
+  /** Step-up verification calls; without them the widget offers no verification. */
+  stepUp?: StepUpApi;
 }
 
 /** A remote "is typing" line disappears on its own if the matching `stop` never comes. */
@@ -157,6 +160,7 @@ export class ChatController {
     if ((frame.type === 'conversation' || frame.type === 'subscribed') && frame.conversation.status === 'closed') {
       this.typing.stop();
     }
+    if (frame.type === 'conversation' || frame.type === 'subscribed') this.followStepUp();
   }
 
   /** Fetches messages newer than lastSeq over HTTP; an auth failure there triggers a session refresh. */
@@ -293,6 +297,85 @@ export class ChatController {
     } catch (e) {
       this.dispatch({ type: 'notice', code: isAuthError(e) ? 'session_expired' : 'transcript' });
     }
+  }
+
+  // ------------------------------------------------------------ step-up verification
+
+  /** Whether this widget can verify the cardmember (the step-up API is wired in). */
+  get canStepUp(): boolean {
+    return !!this.deps.stepUp;
+  }
+
+  /** Opens (or switches) the verification panel: a device prompt, or the card + ZIP questions. */
+  openStepUp(mode: 'device' | 'challenge' = 'device'): void {
+    this.dispatch({ type: 'stepUp', patch: { open: true, mode, error: null } });
+  }
+
+  closeStepUp(): void {
+    this.dispatch({ type: 'stepUp', patch: { open: false, error: null } });
+  }
+
+  /** Sends an Approve / Deny prompt to the cardmember's registered device. */
+  async requestDevicePrompt(): Promise<void> {
+    await this.stepUpCall((api, token, id) => api.requestDevicePrompt(token, id));
+  }
+
+  /** Answers the last-4 + ZIP challenge over HTTP (never as chat text). True when verified. */
+  async answerChallenge(last4: string, zip: string): Promise<boolean> {
+    const ok = await this.stepUpCall((api, token, id) => api.answerChallenge(token, id, last4, zip));
+    if (ok) this.dispatch({ type: 'stepUp', patch: { open: false } });
+    return ok;
+  }
+
+  private async stepUpCall(
+    call: (api: StepUpApi, token: string, conversationId: string) => Promise<StepUpResponse>,
+  ): Promise<boolean> {
+    const api = this.deps.stepUp;
+    const c = this.state.conversation;
+    if (!api || !c || this.state.stepUp.busy) return false;
+    this.dispatch({ type: 'stepUp', patch: { busy: true, error: null } });
+    try {
+      const r = await this.withSession((token) => call(api, token, c.id));
+      this.dispatch({ type: 'frame', frame: { type: 'conversation', conversation: r.conversation } });
+      this.dispatch({ type: 'stepUp', patch: { busy: false, demoDeviceUrl: r.demoDeviceUrl ?? null } });
+      return true;
+    } catch (e) {
+      const error =
+        e instanceof StepUpError
+          ? { code: e.code, attemptsLeft: e.attemptsLeft, lockedUntil: e.lockedUntil }
+          : { code: e instanceof ApiError ? e.code : 'internal', attemptsLeft: null, lockedUntil: null };
+      this.dispatch({ type: 'stepUp', patch: { busy: false, error } });
+      return false;
+    }
+  }
+
+  /**
+   * Keeps the step-up panel in step with the conversation: a prompt an agent sent fetches the demo
+   * device link once; an answered or expired prompt drops it; verification closes the panel.
+   */
+  private stepUpLinkFor: string | null = null;
+  private followStepUp(): void {
+    const c = this.state.conversation;
+    const prompt = pendingPrompt(c, this.timers.now());
+    const s = this.state.stepUp;
+    if (!prompt) {
+      if (s.demoDeviceUrl) this.dispatch({ type: 'stepUp', patch: { demoDeviceUrl: null } });
+      if (c?.assurance?.level === 'verified' && s.open) this.dispatch({ type: 'stepUp', patch: { open: false } });
+      return;
+    }
+    const api = this.deps.stepUp;
+    if (!api || !c || this.stepUpLinkFor === prompt.id) return;
+    this.stepUpLinkFor = prompt.id;
+    // A new prompt (perhaps sent by the agent) opens the panel, which then also tells how it ended.
+    if (!s.open) this.dispatch({ type: 'stepUp', patch: { open: true, mode: 'device', error: null } });
+    if (s.demoDeviceUrl) return;
+    void this.withSession((token) => api.state(token, c.id))
+      .then((r) => {
+        if (r.demoDeviceUrl && r.prompt?.id === prompt.id) {
+          this.dispatch({ type: 'stepUp', patch: { demoDeviceUrl: r.demoDeviceUrl } });
+        }
+      })
+      .catch(() => undefined);
   }
 
   /** Clears the current notice (the user dismissed it or acted on it). */

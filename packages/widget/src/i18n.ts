@@ -40,6 +40,12 @@ export type WidgetKey =
   | 'quickReplies'
   | 'sensitiveWarning'
   | 'sensitiveAgain'
+  | 'redactedNotice'
+  | 'redacted.card_number'
+  | 'redacted.security_code'
+  | 'redacted.ssn'
+  | 'redacted.one_time_code'
+  | 'redacted.password'
   | 'charsLeft'
   | 'charsOver'
   | 'tryAgain'
@@ -98,6 +104,12 @@ export const widgetStrings: Table<WidgetKey> = {
     quickReplies: 'Suggested replies',
     sensitiveWarning: "For your security, please don't share full card numbers or security codes in chat.",
     sensitiveAgain: 'To send it anyway, press Send again.',
+    redactedNotice: 'For your security we removed {items} from your message.',
+    'redacted.card_number': 'a card number',
+    'redacted.security_code': 'a security code',
+    'redacted.ssn': 'a Social Security number',
+    'redacted.one_time_code': 'a one-time code',
+    'redacted.password': 'a password',
     charsLeft: '{count} characters left',
     charsOver: '{count} characters over the limit',
     tryAgain: 'Try again',
@@ -155,6 +167,12 @@ export const widgetStrings: Table<WidgetKey> = {
     quickReplies: 'Respuestas sugeridas',
     sensitiveWarning: 'Por su seguridad, no comparta números de tarjeta completos ni códigos de seguridad en el chat.',
     sensitiveAgain: 'Para enviarlo de todos modos, pulse Enviar otra vez.',
+    redactedNotice: 'Por su seguridad, eliminamos {items} de su mensaje.',
+    'redacted.card_number': 'un número de tarjeta',
+    'redacted.security_code': 'un código de seguridad',
+    'redacted.ssn': 'un número de Seguro Social',
+    'redacted.one_time_code': 'un código de un solo uso',
+    'redacted.password': 'una contraseña',
     charsLeft: 'Quedan {count} caracteres',
     charsOver: '{count} caracteres por encima del límite',
     tryAgain: 'Intentar de nuevo',

@@ -9,6 +9,7 @@ import { readConfig } from './config.js';
 import type { SocketLike } from './connection.js';
 import { ChatController } from './controller.js';
 import type { KeyValueStorage } from './outbox.js';
+import { createStepUpApi } from './stepup.js';
 import './styles.css';
 
 const ROOT_ID = 'carechat-root';
@@ -72,6 +73,7 @@ async function init(): Promise<void> {
     createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike,
     storage: sessionStore(),
     saveFile,
+    stepUp: createStepUpApi(config),
   });
   await loadStyles();
   const host = document.createElement('div');

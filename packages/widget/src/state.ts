@@ -12,9 +12,12 @@ import {
   type ConversationView,
   type Language,
   type Message,
+  type RedactedType,
   type ServerFrame,
 } from '@carechat/protocol/client';
 import { widgetT } from './i18n.js';
+import { redactionNotice } from './redaction-notice.js';
+import { initialStepUp, type StepUpState } from './stepup.js';
 import type { OutboxItem } from './outbox.js';
 import type { ConnectionStatus } from './connection.js';
 
@@ -44,6 +47,10 @@ export interface ViewState {
   /** Recent lines for the polite live region; only new events, never the history. */
   announcements: Announcement[];
   nextAnnouncementId: number;
+  /** What the server removed from the cardmember's own messages, by message id (from their acks). */
+  redacted: Record<string, RedactedType[]>;
+  /** Step-up verification UI (stepup.ts); the assurance itself is on the conversation. */
+  stepUp: StepUpState;
 }
 
 export type Action =
@@ -58,7 +65,8 @@ export type Action =
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'outbox'; items: OutboxItem[] }
   | { type: 'notice'; code: string | null }
-  | { type: 'typingTimeout' };
+  | { type: 'typingTimeout' }
+  | { type: 'stepUp'; patch: Partial<StepUpState> };
 
 const MAX_ANNOUNCEMENTS = 4;
 
@@ -78,6 +86,8 @@ export function initialState(pageLang: Language): ViewState {
     typing: null,
     announcements: [],
     nextAnnouncementId: 1,
+    redacted: {},
+    stepUp: initialStepUp,
   };
 }
 
@@ -233,7 +243,11 @@ function onFrame(state: ViewState, frame: ServerFrame): ViewState {
         quickReplies: [],
         createdAt: frame.createdAt,
       };
-      return { ...withMessages(state, [own], false), notice: null };
+      const next: ViewState = { ...withMessages(state, [own], false), notice: null };
+      // Tell the sender, under the message and once in the live region, what was removed and why.
+      const notice = redactionNotice(frame.redacted, next.lang);
+      if (!notice || frame.conversationId !== state.conversation?.id || state.redacted[frame.messageId]) return next;
+      return announce({ ...next, redacted: { ...next.redacted, [frame.messageId]: frame.redacted! } }, [notice]);
     }
     case 'subscribed': {
       // The replay before this frame delivered every visible message up to headSeq.
@@ -272,7 +286,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, phase: 'error', error: action.code };
     case 'loaded': {
       const base: ViewState = action.reset
-        ? { ...state, conversation: action.conversation, messages: [], lastSeq: 0, typing: null }
+        ? { ...state, conversation: action.conversation, messages: [], lastSeq: 0, typing: null, stepUp: initialStepUp }
         : withConversation(state, action.conversation);
       const loaded: ViewState = {
         ...base,
@@ -301,5 +315,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, notice: action.code };
     case 'typingTimeout':
       return state.typing ? { ...state, typing: null } : state;
+    case 'stepUp':
+      return { ...state, stepUp: { ...state.stepUp, ...action.patch } };
   }
 }

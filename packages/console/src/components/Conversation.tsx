@@ -5,6 +5,7 @@ import { authorLabel, clockTime, conversationStatus, languageName, messageText, 
 import type { ConsoleKey } from '../i18n.js';
 import { isOwnMessage, type ConversationEntry, type PendingMessage } from '../state.js';
 import { useConsole } from './context.js';
+import { VerifyCustomer } from './VerifyCustomer.js';
 
 /** Unsent drafts per conversation, so switching chats does not lose what was typed (memory only). */
 const drafts = new Map<string, string>();
@@ -70,6 +71,7 @@ function Conversation({ entry, selfId }: { entry: ConversationEntry; selfId: str
             </span>
             <span>{t('conv.product', { product: c.card.productName, language: languageName(t, c.language) })}</span>
           </p>
+          {!closed && <VerifyCustomer c={c} canWrite={canWrite} />}
         </div>
         {canWrite && <EndChat c={c} onEnded={() => headingRef.current?.focus()} />}
       </div>

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { IdentityService } from '../identity/identity.service.js';
+import { authorize } from '../security/access.js';
 import { staff } from '../transport/auth.js';
 import { parse } from '../transport/validate.js';
 import type { CustomerContextService } from './customer-context.service.js';
@@ -14,6 +15,7 @@ export function accountsRoutes(
 ) {
   app.get('/api/conversations/:id/context', async (req, reply) => {
     const { actor } = await staff(d.identity, req);
+    authorize(actor, 'conversation.context');
     const { id } = parse(IdParams, req.params);
     reply.header('cache-control', 'no-store');
     return d.context.forConversation(actor, id);

@@ -1,10 +1,20 @@
-/** Staff sign-in, session and availability (`/api/auth/...`, `/api/agent/...`). */
-import { AgentStatusRequest, LoginRequest, type StaffSessionResponse } from '@carechat/protocol';
+/**
+ * Staff sign-in (password, then a TOTP code), session and availability (`/api/auth/...`,
+ * `/api/agent/...`). The session cookie is only ever set by the second step.
+ */
+import {
+  AgentStatusRequest,
+  LoginRequest,
+  LoginTotpRequest,
+  type StaffLoginChallengeResponse,
+  type StaffSessionResponse,
+} from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import { channels } from '../bus/events.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import type { SessionsStore } from '../identity/sessions.store.js';
+import { authorize } from '../security/access.js';
 import { STAFF_COOKIE, staff } from '../transport/auth.js';
 import { parse } from '../transport/validate.js';
 import { AppError } from '../shared/errors.js';
@@ -24,7 +34,7 @@ export function agentRoutes(
 ) {
   const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 5 * 60_000 });
 
-  app.post('/api/auth/login', async (req, reply): Promise<StaffSessionResponse> => {
+  app.post('/api/auth/login', async (req): Promise<StaffLoginChallengeResponse> => {
     const { email, password } = parse(LoginRequest, req.body);
     const key = `${req.ip}|${email}`;
     const nowMs = d.now().getTime();
@@ -33,12 +43,18 @@ export function agentRoutes(
     }
     let result;
     try {
-      result = await d.identity.staffLogin(email, password);
+      result = await d.identity.staffPassword(email, password, req.ip);
     } catch (err) {
       throttle.fail(key, nowMs);
       throw err;
     }
     throttle.reset(key);
+    return result;
+  });
+
+  app.post('/api/auth/login/totp', async (req, reply): Promise<StaffSessionResponse> => {
+    const { challenge, code } = parse(LoginTotpRequest, req.body);
+    const result = await d.identity.staffSecondFactor(challenge, code, req.ip);
     reply.setCookie(STAFF_COOKIE, result.token, {
       httpOnly: true,
       sameSite: 'strict',
@@ -55,11 +71,13 @@ export function agentRoutes(
 
   app.get('/api/auth/me', async (req): Promise<StaffSessionResponse> => {
     const s = await staff(d.identity, req);
+    authorize(s.actor, 'staff.me');
     return { agent: await d.agents.view(s.actor.agentId), csrfToken: s.csrfToken, expiresAt: s.expiresAt };
   });
 
   app.post('/api/auth/logout', async (req, reply) => {
     const s = await staff(d.identity, req);
+    authorize(s.actor, 'staff.logout');
     await d.sessions.revoke(s.actor.sessionHash);
     await d.agents.setStatus(s.actor.agentId, 'offline');
     // Every socket opened with this session closes, on every node.
@@ -70,6 +88,7 @@ export function agentRoutes(
 
   app.put('/api/agent/status', async (req) => {
     const { actor } = await staff(d.identity, req);
+    authorize(actor, 'agent.status');
     const { status } = parse(AgentStatusRequest, req.body);
     return { agent: await d.agents.setStatus(actor.agentId, status) };
   });

@@ -1,6 +1,9 @@
 /** Agents, their skills (team x language) and availability. */
+import type { Selectable } from 'kysely';
 import type { Db } from '../store/db.js';
 import type { AgentsTable } from '../store/schema.js';
+
+export type AgentRow = Selectable<AgentsTable>;
 
 export interface Skill {
   teamId: string;
@@ -10,11 +13,11 @@ export interface Skill {
 export class AgentsStore {
   constructor(private readonly db: Db) {}
 
-  byEmail(email: string): Promise<AgentsTable | undefined> {
+  byEmail(email: string): Promise<AgentRow | undefined> {
     return this.db.selectFrom('agents').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
   }
 
-  byId(id: string): Promise<AgentsTable | undefined> {
+  byId(id: string): Promise<AgentRow | undefined> {
     return this.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
   }
 

@@ -1,5 +1,6 @@
 /** Maps store rows to the wire types of @carechat/protocol. */
 import type { ConversationView, Message, QueueInfo } from '@carechat/protocol';
+import { presentAssurance } from '../security/stepup.policy.js';
 import type { MessagesTable } from '../store/schema.js';
 import type { ConversationRow } from './conversations.store.js';
 
@@ -19,7 +20,18 @@ export function presentMessage(row: MessagesTable): Message {
   };
 }
 
-export function presentConversation(row: ConversationRow, queue: QueueInfo | null): ConversationView {
+/** `now` decides whether a step-up verification still holds (it lapses after 15 minutes). */
+export function presentConversation(row: ConversationRow, queue: QueueInfo | null, now: Date): ConversationView {
+  const prompt =
+    row.sp_id && row.sp_status && row.sp_device_name && row.sp_expires_at && row.sp_requested_by
+      ? {
+          id: row.sp_id,
+          status: row.sp_status,
+          deviceName: row.sp_device_name,
+          expiresAt: row.sp_expires_at,
+          requestedBy: row.sp_requested_by,
+        }
+      : null;
   return {
     id: row.id,
     status: row.status,
@@ -36,6 +48,7 @@ export function presentConversation(row: ConversationRow, queue: QueueInfo | nul
     createdAt: row.created_at,
     queuedAt: row.queued_at,
     closedAt: row.closed_at,
+    assurance: presentAssurance(row, prompt, now),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   type Language,
   type Message,
   type QueueInfo,
+  type RedactedType,
   type SystemCode,
   type Table,
 } from '@carechat/protocol';
@@ -19,12 +20,14 @@ import type { AgentsStore } from '../agents/agents.store.js';
 import type { Assistant, AssistantDecision } from '../assistant/assistant.js';
 import type { Bus } from '../bus/bus.js';
 import { channels } from '../bus/events.js';
-import type { Redactor } from '../redaction/redactor.js';
+import { redactedTypes, storedRedactions, type Redactor } from '../redaction/redactor.js';
 import { iso, type Clock } from '../shared/clock.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database } from '../store/schema.js';
-import { canAccept, canRead, canWrite, type Actor } from './conversations.policy.js';
+import { authorize, can, queueScope, type Action } from '../security/access.js';
+import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../security/access-audit.js';
+import { canAccept, canWrite, type Actor } from './conversations.policy.js';
 import { presentConversation, presentMessage } from './conversations.presenter.js';
 import type { ConversationRow, ConversationsStore, NewMessage } from './conversations.store.js';
 
@@ -42,7 +45,8 @@ export interface ConversationServiceDeps {
 export interface SendResult {
   message: Message;
   duplicate: boolean;
-  redactedTypes: string[];
+  /** What redaction removed (each kind once), for the sender's notice; a retry reports the first send's. */
+  redactedTypes: RedactedType[];
 }
 
 const notFoundError = () => notFound('conversation_not_found', 'That conversation does not exist or is not yours.');
@@ -55,15 +59,20 @@ export class ConversationService {
 
   // ------------------------------------------------------------------ reads
 
-  /** Loads a conversation the actor may read, or throws conversation_not_found (never "forbidden"). */
-  async getReadable(actor: Actor, id: string): Promise<ConversationRow> {
+  /**
+   * Loads a conversation the actor may read (or act on, for `action`): conversation_not_found for an
+   * unknown or someone else's id alike; 403 only when the actor's role may never do this.
+   */
+  async getReadable(actor: Actor, id: string, action: Action = 'conversation.read'): Promise<ConversationRow> {
+    authorize(actor, action);
     const row = await this.d.store.get(id);
-    if (!row || !canRead(actor, row)) throw notFoundError();
+    if (!row) throw notFoundError();
+    authorize(actor, action, { conversation: row });
     return row;
   }
 
   async view(row: ConversationRow): Promise<ConversationView> {
-    return presentConversation(row, await this.queueInfo(row));
+    return presentConversation(row, await this.queueInfo(row), this.d.clock.now());
   }
 
   async viewById(id: string): Promise<ConversationView | null> {
@@ -80,6 +89,36 @@ export class ConversationService {
     await this.getReadable(actor, id);
     const rows = await this.d.store.messagesAfter(id, afterSeq);
     return rows.map(presentMessage);
+  }
+
+  /**
+   * An administrator reads a conversation for a stated reason. The (redacted) reason is recorded in
+   * the audit log before anything is returned, so no read goes unrecorded.
+   */
+  async readWithReason(
+    actor: Actor,
+    id: string,
+    reason: string,
+  ): Promise<{ conversation: ConversationView; messages: Message[] }> {
+    const row = await this.getReadable(actor, id, 'conversation.read_with_reason');
+    const text = reason.trim();
+    if (text.length < REASON_MIN_CHARS || text.length > REASON_MAX_CHARS) {
+      throw new AppError(
+        'bad_request',
+        400,
+        `Give a reason of ${REASON_MIN_CHARS}–${REASON_MAX_CHARS} characters; it is recorded with your name.`,
+      );
+    }
+    await recordReasonedRead(this.d.store.db, {
+      actorType: actor.role,
+      actorId: actor.role === 'cardmember' ? actor.cardmemberId : actor.agentId,
+      cardmemberId: row.cardmember_id,
+      conversationId: row.id,
+      reason: this.d.redactor.redact(text).text,
+      at: iso(this.d.clock.now()),
+    });
+    const rows = await this.d.store.messagesAfter(id, 0, 100_000);
+    return { conversation: await this.view(row), messages: rows.map(presentMessage) };
   }
 
   async queueInfo(row: ConversationRow): Promise<QueueInfo | null> {
@@ -163,7 +202,13 @@ export class ConversationService {
     const row = await this.getReadable(actor, input.conversationId);
     // A retry of something already stored must succeed even if the chat has since closed.
     const prior = await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId);
-    if (prior) return { message: presentMessage(prior), duplicate: true, redactedTypes: [] };
+    if (prior) {
+      return {
+        message: presentMessage(prior),
+        duplicate: true,
+        redactedTypes: redactedTypes(storedRedactions(prior.meta)),
+      };
+    }
     if (!canWrite(actor, row)) {
       if (row.status === 'closed') throw conflict('conversation_closed', 'This chat has ended.');
       throw new AppError('forbidden', 403, 'You cannot write to this conversation right now.');
@@ -209,7 +254,7 @@ export class ConversationService {
         this.enqueueAssistantTurn(row.id, message.body);
       }
     }
-    return { message, duplicate: result.duplicate, redactedTypes: [...new Set(redaction.findings.map((f) => f.type))] };
+    return { message, duplicate: result.duplicate, redactedTypes: redactedTypes(redaction.findings) };
   }
 
   /** Resolves when every pending assistant turn has finished (tests, graceful shutdown). */
@@ -327,11 +372,8 @@ export class ConversationService {
 
   /** Ends a chat (cardmember or assigned agent). Idempotent: ending a closed chat returns it. */
   async end(actor: Actor, conversationId: string): Promise<ConversationView> {
-    const row = await this.getReadable(actor, conversationId);
+    const row = await this.getReadable(actor, conversationId, 'conversation.end');
     if (row.status === 'closed') return this.view(row);
-    if (actor.role !== 'cardmember' && actor.role !== 'supervisor' && row.assigned_agent_id !== actor.agentId) {
-      throw new AppError('forbidden', 403, 'Only the assigned agent can end this chat.');
-    }
     const now = iso(this.d.clock.now());
     const code: SystemCode =
       actor.role === 'cardmember' ? 'conversation.closed_by_cardmember' : 'conversation.closed_by_agent';
@@ -361,11 +403,17 @@ export class ConversationService {
     return (await this.viewById(conversationId))!;
   }
 
+  /** Ends the open chat of the cardmember's card, if there is one (the cardmember ending their session). */
+  async endOpenFor(actor: Actor & { role: 'cardmember' }): Promise<ConversationView | null> {
+    const open = await this.d.store.findOpenForCard(actor.cardmemberId, actor.cardId);
+    return open ? this.end(actor, open.id) : null;
+  }
+
   /** Waiting chats in the queues the agent serves, and the agent's own open chats. */
   async inbox(actor: Actor): Promise<{ waiting: ConversationView[]; mine: ConversationView[] }> {
-    if (actor.role === 'cardmember') return { waiting: [], mine: [] };
+    if (actor.role === 'cardmember' || !can(actor, 'conversation.list')) return { waiting: [], mine: [] };
     const [waiting, mine] = await Promise.all([
-      this.d.store.listQueued(actor.role === 'supervisor' ? {} : { skills: actor.skills }),
+      this.d.store.listQueued({ skills: queueScope(actor) }),
       this.d.store.listAssignedTo(actor.agentId),
     ]);
     return {
@@ -376,7 +424,7 @@ export class ConversationService {
 
   /** Plain-text transcript in the reader's language; the cardmember reads "You" for their lines. */
   async transcript(actor: Actor, conversationId: string): Promise<{ filename: string; text: string }> {
-    const row = await this.getReadable(actor, conversationId);
+    const row = await this.getReadable(actor, conversationId, 'conversation.transcript');
     const rows = await this.d.store.messagesAfter(conversationId, 0, 100_000);
     const lang = row.language;
     const t = translator(transcriptStrings, lang);

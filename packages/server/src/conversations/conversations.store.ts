@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isUniqueViolation, type Db } from '../store/db.js';
-import type { ConversationsTable, Database, MessagesTable } from '../store/schema.js';
+import type { ConversationsTable, Database, MessagesTable, StepupPromptsTable } from '../store/schema.js';
 
 export type Tx = Transaction<Database> | Db;
 
@@ -12,6 +12,12 @@ export interface ConversationRow extends ConversationsTable {
   card_last4: string;
   card_product: string;
   agent_first_name: string | null;
+  /** The newest step-up device prompt (security/stepup.*), when there is one. */
+  sp_id: string | null;
+  sp_status: StepupPromptsTable['status'] | null;
+  sp_device_name: string | null;
+  sp_expires_at: string | null;
+  sp_requested_by: StepupPromptsTable['requested_by_type'] | null;
 }
 
 export interface NewMessage {
@@ -38,6 +44,7 @@ export class ConversationsStore {
       .innerJoin('cardmembers as cm', 'cm.id', 'c.cardmember_id')
       .innerJoin('cards as k', 'k.id', 'c.card_id')
       .leftJoin('agents as a', 'a.id', 'c.assigned_agent_id')
+      .leftJoin('stepup_prompts as sp', 'sp.id', 'c.stepup_prompt_id')
       .selectAll('c')
       .select([
         'cm.first_name as cm_first_name',
@@ -45,6 +52,11 @@ export class ConversationsStore {
         'k.last4 as card_last4',
         'k.product_name as card_product',
         'a.first_name as agent_first_name',
+        'sp.id as sp_id',
+        'sp.status as sp_status',
+        'sp.device_name as sp_device_name',
+        'sp.expires_at as sp_expires_at',
+        'sp.requested_by_type as sp_requested_by',
       ]);
   }
 

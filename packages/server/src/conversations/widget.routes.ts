@@ -1,20 +1,30 @@
 /** Customer-side HTTP API (`/api/widget/...`): thin — parse, authenticate, call one service, present. */
-import { WidgetSessionRequest, type WidgetConversationResponse, type WidgetSessionResponse } from '@carechat/protocol';
+import {
+  MAX_SEQ,
+  WidgetSessionRequest,
+  type WidgetConversationResponse,
+  type WidgetSessionResponse,
+} from '@carechat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { Bus } from '../bus/bus.js';
+import { channels } from '../bus/events.js';
 import type { IdentityService } from '../identity/identity.service.js';
+import type { SessionsStore } from '../identity/sessions.store.js';
+import { authorize } from '../security/access.js';
 import { cardmember } from '../transport/auth.js';
 import { parse } from '../transport/validate.js';
 import type { ConversationService } from './conversations.service.js';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
-const AfterQuery = z.object({ after: z.coerce.number().int().nonnegative().default(0) });
+const AfterQuery = z.object({ after: z.coerce.number().int().nonnegative().max(MAX_SEQ).default(0) });
 
 export function widgetRoutes(
   app: FastifyInstance,
-  d: { identity: IdentityService; conversations: ConversationService },
+  d: { identity: IdentityService; conversations: ConversationService; sessions: SessionsStore; bus: Bus },
 ) {
   app.post('/api/widget/session', async (req, reply): Promise<WidgetSessionResponse> => {
+    authorize(null, 'session.start');
     const body = (req.body ?? {}) as { token?: unknown };
     const { token } = body.token === undefined ? { token: undefined } : parse(WidgetSessionRequest, body);
     const session = await d.identity.exchangeSiteToken(token);
@@ -34,8 +44,20 @@ export function widgetRoutes(
     };
   });
 
+  // "End chat and start again from the official site": a cardmember who fears the session is
+  // compromised ends the chat and the session; every socket of it closes, on every node.
+  app.post('/api/widget/session/end', async (req) => {
+    const actor = await cardmember(d.identity, req);
+    authorize(actor, 'session.end');
+    const conversation = await d.conversations.endOpenFor(actor);
+    await d.sessions.revoke(actor.sessionHash);
+    await d.bus.publish(channels.sessions, { name: 'session.revoked', payload: { sessionHash: actor.sessionHash } });
+    return { ok: true, conversation };
+  });
+
   app.post('/api/widget/conversations', async (req, reply): Promise<WidgetConversationResponse> => {
     const actor = await cardmember(d.identity, req);
+    authorize(actor, 'conversation.start');
     const row = await d.conversations.openForCard({
       cardmemberId: actor.cardmemberId,
       cardId: actor.cardId,
@@ -50,6 +72,7 @@ export function widgetRoutes(
 
   app.get('/api/widget/conversations/:id/messages', async (req) => {
     const actor = await cardmember(d.identity, req);
+    authorize(actor, 'conversation.read');
     const { id } = parse(IdParams, req.params);
     const { after } = parse(AfterQuery, req.query);
     return { messages: await d.conversations.messagesAfter(actor, id, after) };
@@ -57,12 +80,14 @@ export function widgetRoutes(
 
   app.post('/api/widget/conversations/:id/end', async (req) => {
     const actor = await cardmember(d.identity, req);
+    authorize(actor, 'conversation.end');
     const { id } = parse(IdParams, req.params);
     return { conversation: await d.conversations.end(actor, id) };
   });
 
   app.get('/api/widget/conversations/:id/transcript', async (req, reply) => {
     const actor = await cardmember(d.identity, req);
+    authorize(actor, 'conversation.transcript');
     const { id } = parse(IdParams, req.params);
     const { filename, text } = await d.conversations.transcript(actor, id);
     reply

@@ -1,4 +1,9 @@
-/** Opaque bearer sessions for widgets and staff. Only the SHA-256 of a token is ever stored. */
+/**
+ * Opaque bearer sessions for widgets and staff. Only the SHA-256 of a token is ever stored.
+ * Staff sessions end at the absolute expiry (8 h by default) or after `staffIdleSeconds` without API
+ * or WebSocket activity, whichever comes first; activity slides the idle deadline, written at most
+ * once a minute so busy consoles do not turn every request into a write.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import { isUniqueViolation, type Db } from '../store/db.js';
 import type { SessionsTable } from '../store/schema.js';
@@ -16,13 +21,26 @@ export interface Session {
   expiresAt: string;
 }
 
+/** Activity closer together than this is not written again. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
 export type SessionLookup = { ok: true; session: Session } | { ok: false; reason: 'unknown' | 'expired' };
 
 export class SessionsStore {
+  private readonly staffIdleMs: number;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+    o: { staffIdleSeconds?: number } = {},
+  ) {
+    this.staffIdleMs = (o.staffIdleSeconds ?? 1800) * 1000;
+  }
+
+  /** The store's clock, for callers that throttle their own calls to touch(). */
+  nowMs(): number {
+    return this.clock.now().getTime();
+  }
 
   async create(input: {
     kind: 'widget' | 'staff';
@@ -41,6 +59,7 @@ export class SessionsStore {
       expires_at: iso(new Date(now.getTime() + input.ttlSeconds * 1000)),
       revoked_at: null,
       created_at: iso(now),
+      last_seen_at: iso(now),
     };
     await this.db.insertInto('sessions').values(row).execute();
     return { token, session: toSession(row) };
@@ -55,18 +74,56 @@ export class SessionsStore {
       .where('kind', '=', kind)
       .executeTakeFirst();
     if (!row || row.revoked_at) return { ok: false, reason: 'unknown' };
-    if (row.expires_at <= iso(this.clock.now())) return { ok: false, reason: 'expired' };
+    const now = this.clock.now();
+    if (row.expires_at <= iso(now) || this.idledOut(row, now)) return { ok: false, reason: 'expired' };
+    if (now.getTime() - Date.parse(row.last_seen_at ?? row.created_at) >= TOUCH_INTERVAL_MS) {
+      await this.touch(row.id_hash);
+    }
     return { ok: true, session: toSession(row) };
+  }
+
+  /**
+   * Records activity on a session (a request, a socket frame), at most once per TOUCH_INTERVAL_MS.
+   * Never revives a session that already idled out or was revoked.
+   */
+  async touch(hash: string): Promise<void> {
+    const now = this.clock.now();
+    const nowIso = iso(now);
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: nowIso })
+      .where('id_hash', '=', hash)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', nowIso)
+      .where((eb) =>
+        eb.or([
+          eb('last_seen_at', 'is', null),
+          eb.and([
+            eb('last_seen_at', '<=', iso(new Date(now.getTime() - TOUCH_INTERVAL_MS))),
+            eb.or([
+              eb('kind', '!=', 'staff'),
+              eb('last_seen_at', '>', iso(new Date(now.getTime() - this.staffIdleMs))),
+            ]),
+          ]),
+        ]),
+      )
+      .execute();
+  }
+
+  private idledOut(row: Pick<SessionsTable, 'kind' | 'last_seen_at' | 'created_at'>, now: Date): boolean {
+    if (row.kind !== 'staff') return false;
+    return now.getTime() - Date.parse(row.last_seen_at ?? row.created_at) >= this.staffIdleMs;
   }
 
   /** Re-checks a session by hash (used by long-lived sockets). */
   async isLive(hash: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('sessions')
-      .select(['expires_at', 'revoked_at'])
+      .select(['kind', 'expires_at', 'revoked_at', 'last_seen_at', 'created_at'])
       .where('id_hash', '=', hash)
       .executeTakeFirst();
-    return !!row && !row.revoked_at && row.expires_at > iso(this.clock.now());
+    const now = this.clock.now();
+    return !!row && !row.revoked_at && row.expires_at > iso(now) && !this.idledOut(row, now);
   }
 
   async revoke(hash: string): Promise<void> {
@@ -94,11 +151,20 @@ export class SessionsStore {
     }
   }
 
-  /** Deletes expired sessions and used-token records (they can no longer be presented). */
+  /**
+   * Deletes expired sessions, staff sessions that idled out, used-token records and sign-in
+   * challenges (none of them can be presented any more).
+   */
   async purgeExpired(olderThan: Date = this.clock.now()): Promise<void> {
     const cutoff = iso(olderThan);
     await this.db.deleteFrom('used_tokens').where('expires_at', '<', cutoff).execute();
     await this.db.deleteFrom('sessions').where('expires_at', '<', cutoff).execute();
+    await this.db
+      .deleteFrom('sessions')
+      .where('kind', '=', 'staff')
+      .where('last_seen_at', '<', iso(new Date(olderThan.getTime() - this.staffIdleMs)))
+      .execute();
+    await this.db.deleteFrom('login_challenges').where('expires_at', '<', cutoff).execute();
   }
 }
 

@@ -7,6 +7,7 @@
 import type { PanVault } from '../accounts/embedded/pan-vault.js';
 import { ensureProducts } from '../accounts/embedded/products.js';
 import { hashPassword } from '../identity/passwords.js';
+import type { SecretBox } from '../identity/secret-box.js';
 import { isUniqueViolation, type Db } from '../store/db.js';
 import { PERSONAS, personaRows } from './personas.js';
 import { insertRows } from './rows.js';
@@ -33,11 +34,17 @@ export const DEMO_TEAMS = [
   { id: 'business', en: 'Business', es: 'Empresas' },
 ];
 
+/**
+ * Demo staff. Each is enrolled in two-step sign-in with a fixed, public TOTP secret (base32, SHA-1,
+ * 6 digits, 30 s) that anyone may add to an authenticator app; `carechat totp <email>` prints the
+ * current code. Never use these accounts outside a demo.
+ */
 export const DEMO_AGENTS = [
   {
     id: 'agent_ana',
     email: 'ana@carechat.test',
     password: 'demo-ana-2024',
+    totpSecret: 'CARECHATDEMOANA2CARECHATDEMOANA2',
     firstName: 'Ana',
     displayName: 'Ana Ruiz',
     role: 'agent' as const,
@@ -51,6 +58,7 @@ export const DEMO_AGENTS = [
     id: 'agent_ben',
     email: 'ben@carechat.test',
     password: 'demo-ben-2024',
+    totpSecret: 'CARECHATDEMOBEN2CARECHATDEMOBEN2',
     firstName: 'Ben',
     displayName: 'Ben Carter',
     role: 'agent' as const,
@@ -64,6 +72,7 @@ export const DEMO_AGENTS = [
     id: 'agent_sofia',
     email: 'sofia@carechat.test',
     password: 'demo-sofia-2024',
+    totpSecret: 'CARECHATDEMOSOFICARECHATDEMOSOFI',
     firstName: 'Sofía',
     displayName: 'Sofía Herrera',
     role: 'supervisor' as const,
@@ -73,14 +82,33 @@ export const DEMO_AGENTS = [
       [t.id, 'es'],
     ]) as unknown as ReadonlyArray<readonly [string, 'en' | 'es']>,
   },
+  {
+    id: 'agent_admin',
+    email: 'admin@carechat.test',
+    password: 'demo-admin-2024',
+    totpSecret: 'CARECHATDEMOADMNCARECHATDEMOADMN',
+    firstName: 'Alex',
+    displayName: 'Alex Admin',
+    role: 'admin' as const,
+    // Admins manage configuration; they take no chats and read one only with an audited reason.
+    description: 'Administrator: configuration only, no transcripts without a stated reason',
+    skills: [] as ReadonlyArray<readonly [string, 'en' | 'es']>,
+  },
 ];
 
 /**
  * Inserts whatever demo rows are missing: teams, agents and the personas with their accounts.
  * Without a vault no card number can be stored, so only the chat spine is seeded: teams, agents and
  * the original chat-demo cardmembers with card rows holding the last 4 digits (store-level tests).
+ * With `totpSecrets`, demo agents without a second factor are enrolled with their demo secret
+ * (without, they enroll at first sign-in like any new account).
  */
-export async function seedDemo(db: Db, now: Date = new Date(), vault?: PanVault): Promise<void> {
+export async function seedDemo(
+  db: Db,
+  now: Date = new Date(),
+  vault?: PanVault,
+  totpSecrets?: SecretBox,
+): Promise<void> {
   const ts = now.toISOString();
   for (const t of DEMO_TEAMS) {
     if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) {
@@ -111,6 +139,19 @@ export async function seedDemo(db: Db, now: Date = new Date(), vault?: PanVault)
     for (const [team, language] of a.skills) {
       await db.insertInto('agent_skills').values({ agent_id: a.id, team_id: team, language }).execute();
     }
+  }
+  if (totpSecrets) await enrollDemoAgents(db, ts, totpSecrets);
+}
+
+/** Demo agents with no second factor yet (new, or seeded before two-step sign-in) get the demo secret. */
+async function enrollDemoAgents(db: Db, ts: string, totpSecrets: SecretBox): Promise<void> {
+  for (const a of DEMO_AGENTS) {
+    await db
+      .updateTable('agents')
+      .set({ totp_secret_ciphertext: totpSecrets.encrypt(a.totpSecret, a.id), totp_enrolled_at: ts })
+      .where('id', '=', a.id)
+      .where('totp_secret_ciphertext', 'is', null)
+      .execute();
   }
 }
 

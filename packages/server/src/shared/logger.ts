@@ -26,7 +26,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         // Never log query strings or bodies: they could carry anything a client put there.
         req: (req: { method?: string; url?: string; id?: string }) => ({
           method: req.method,
-          url: req.url?.split('?')[0],
+          // A step-up device link carries its secret in the path: log the route, not the token.
+          url: req.url?.split('?')[0]?.replace(/^\/device\/prompts\/[^/]+/, '/device/prompts/[token]'),
           id: req.id,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

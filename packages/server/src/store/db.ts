@@ -10,6 +10,8 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_accounts.js';
+import * as m0003staffTotp from './migrations/0003_staff_totp.js';
+import * as m0004stepup from './migrations/0004_stepup.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -19,7 +21,12 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const migrations: Record<string, Migration> = { '0001_init': m0001, '0002_accounts': m0002 };
+const migrations: Record<string, Migration> = {
+  '0001_init': m0001,
+  '0002_accounts': m0002,
+  '0003_staff_totp': m0003staffTotp,
+  '0004_stepup': m0004stepup,
+};
 
 /** Opens the database described by config and runs pending migrations. */
 export async function openStore(config: DatabaseConfig): Promise<Store> {

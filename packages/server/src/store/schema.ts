@@ -51,11 +51,21 @@ export interface AgentsTable {
   password_hash: string;
   first_name: string;
   display_name: string;
-  role: 'agent' | 'supervisor';
+  role: 'agent' | 'supervisor' | 'admin';
   status: 'available' | 'away' | 'offline';
   status_changed_at: string;
   max_concurrent: number;
   created_at: string;
+  /** AES-256-GCM ciphertext of the base32 TOTP secret, bound to the agent id (identity/secret-box.ts). */
+  totp_secret_ciphertext: string | null;
+  /** Set by the first correct code; a secret without it is an enrollment in progress. */
+  totp_enrolled_at: string | null;
+  /** The last TOTP time step accepted: codes of that step or earlier are refused (replay). */
+  totp_last_step: number | null;
+  /** Failed sign-ins (password or code) counted since failed_logins_since; lockout at 10 in 15 min. */
+  failed_logins: Generated<number>;
+  failed_logins_since: string | null;
+  locked_until: string | null;
 }
 
 export interface AgentSkillsTable {
@@ -79,6 +89,37 @@ export interface ConversationsTable {
   closed_by: string | null;
   last_seq: number;
   created_at: string;
+  updated_at: string;
+  /** Step-up (0004_stepup); optional because a new chat takes the defaults: `session`, nulls. */
+  assurance_level?: 'session' | 'verified';
+  assurance_method?: 'device' | 'challenge' | null;
+  /** `verified` counts only while this is in the future. */
+  assurance_expires_at?: string | null;
+  /** The newest device prompt of this chat. */
+  stepup_prompt_id?: string | null;
+}
+
+/** A step-up prompt to a registered device. Only the SHA-256 of its secret link is stored. */
+export interface StepupPromptsTable {
+  id: string;
+  token_hash: string;
+  conversation_id: string;
+  cardmember_id: string;
+  device_id: string;
+  device_name: string;
+  requested_by_type: 'cardmember' | 'agent';
+  requested_by_id: string | null;
+  status: 'pending' | 'approved' | 'denied' | 'expired';
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+}
+
+/** Failed last-4 + ZIP challenges per cardmember, and the lock they lead to. */
+export interface StepupLockoutsTable {
+  cardmember_id: string;
+  failed_attempts: number;
+  locked_until: string | null;
   updated_at: string;
 }
 
@@ -125,6 +166,18 @@ export interface SessionsTable {
   csrf_token: string | null;
   expires_at: string;
   revoked_at: string | null;
+  created_at: string;
+  /** Last API/WebSocket activity (written at most once a minute); staff sessions idle out from it. */
+  last_seen_at: string | null;
+}
+
+/** Between the password and the code: single use, 5 minutes, 5 codes; only a SHA-256 is stored. */
+export interface LoginChallengesTable {
+  id_hash: string;
+  agent_id: string;
+  attempts: Generated<number>;
+  expires_at: string;
+  used_at: string | null;
   created_at: string;
 }
 
@@ -364,6 +417,7 @@ export interface Database {
   events: EventsTable;
   sessions: SessionsTable;
   used_tokens: UsedTokensTable;
+  login_challenges: LoginChallengesTable;
   products: ProductsTable;
   addresses: AddressesTable;
   devices: DevicesTable;
@@ -382,4 +436,6 @@ export interface Database {
   credit_limit_requests: CreditLimitRequestsTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  stepup_prompts: StepupPromptsTable;
+  stepup_lockouts: StepupLockoutsTable;
 }

@@ -26,6 +26,7 @@ const TABLES = [
   'events',
   'sessions',
   'used_tokens',
+  'login_challenges',
   'products',
   'addresses',
   'devices',
@@ -44,7 +45,12 @@ const TABLES = [
   'credit_limit_requests',
   'audit_log',
   'idempotency_keys',
+  'stepup_prompts',
+  'stepup_lockouts',
 ] as const;
+
+/** Every registered migration, in the order they apply (by name). */
+const MIGRATIONS = ['0001_init', '0002_accounts', '0003_staff_totp', '0004_stepup'];
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 const at = (secondsAfterT0: number) => new Date(T0 + secondsAfterT0 * 1000).toISOString();
@@ -105,7 +111,7 @@ describe.skipIf(skip)('store: migrations', () => {
   it('creates every table on an empty database, and a second open of the same database is a no-op', async () => {
     const first = await openStore(tdb.config);
     try {
-      expect(await appliedMigrations(first.db)).toEqual(['0001_init', '0002_accounts']);
+      expect(await appliedMigrations(first.db)).toEqual(MIGRATIONS);
       for (const t of TABLES) expect(await countRows(first.db, t)).toBe(0);
       await seedDemo(first.db, new Date(T0));
     } finally {
@@ -116,12 +122,12 @@ describe.skipIf(skip)('store: migrations', () => {
       cardmembers: 3,
       cards: 4,
       teams: 7,
-      agents: 3,
+      agents: 4, // Ana, Ben, Sofía and the demo admin
     };
     const second = await openStore(tdb.config);
     try {
       // Migrations did not run again (still one record) and data survived the reopen.
-      expect(await appliedMigrations(second.db)).toEqual(['0001_init', '0002_accounts']);
+      expect(await appliedMigrations(second.db)).toEqual(MIGRATIONS);
       for (const [t, n] of Object.entries(before)) expect(await countRows(second.db, t as 'cards')).toBe(n);
       // Seeding is idempotent too.
       const skills = await countRows(second.db, 'agent_skills');
@@ -142,7 +148,7 @@ describe.skipIf(skip)('store: migrations', () => {
       a = await openStore(neighbour.config);
       // The neighbour's migration tables must not be taken for this database's own.
       b = await openStore(other.config);
-      expect(await appliedMigrations(b.db)).toEqual(['0001_init', '0002_accounts']);
+      expect(await appliedMigrations(b.db)).toEqual(MIGRATIONS);
       for (const t of TABLES) expect(await countRows(b.db, t)).toBe(0);
       await seedDemo(b.db, new Date(T0));
       expect(await countRows(b.db, 'cards')).toBe(4);

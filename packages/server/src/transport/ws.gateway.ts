@@ -21,7 +21,9 @@ import { channels, type BusEvent } from '../bus/events.js';
 import type { Actor } from '../conversations/conversations.policy.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
-import type { SessionsStore } from '../identity/sessions.store.js';
+import { TOUCH_INTERVAL_MS, type SessionsStore } from '../identity/sessions.store.js';
+import { authorize, can, FRAME_ACTIONS } from '../security/access.js';
+import { userKey, type RateLimits } from '../security/rate-limits.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { STAFF_COOKIE } from './auth.js';
@@ -35,7 +37,16 @@ export interface GatewayDeps {
   logger: Logger;
   allowedOrigins: string[];
   parseCookie: (header: string) => Record<string, string | undefined>;
-  limits: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number };
+  limits: {
+    maxFrameBytes: number;
+    heartbeatMs: number;
+    ratePerSecond: number;
+    burst: number;
+    /** How often an open socket re-checks its session (default 30 s). */
+    sessionRecheckMs?: number;
+  };
+  /** Per-user send budget across all of a user's sockets (the per-connection bucket stays). */
+  rateLimits: RateLimits;
 }
 
 const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
@@ -138,6 +149,8 @@ class Connection {
   private lastFrameAt = Date.now();
   private closed = false;
   private inboxTimer: NodeJS.Timeout | null = null;
+  /** When this socket last reported staff activity (sessions slide their idle deadline on it). */
+  private lastTouchAt: number;
 
   constructor(
     private readonly ws: WebSocket,
@@ -145,6 +158,7 @@ class Connection {
     private readonly d: GatewayDeps,
   ) {
     this.bucket = new TokenBucket(d.limits.ratePerSecond, d.limits.burst);
+    this.lastTouchAt = d.sessions.nowMs();
     ws.on('message', (data, isBinary) => this.onRaw(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
@@ -166,7 +180,7 @@ class Connection {
           if (!live) this.close(CloseCode.sessionExpired, 'session_expired');
         })
         .catch(() => undefined);
-    }, SESSION_RECHECK_MS);
+    }, d.limits.sessionRecheckMs ?? SESSION_RECHECK_MS);
     heartbeat.unref();
     recheck.unref();
     this.cleanups.push(
@@ -200,7 +214,11 @@ class Connection {
     this.ws.send(JSON.stringify(frame));
   }
 
-  private error(code: ErrorCode, message: string, extra: { conversationId?: string; clientMsgId?: string } = {}): void {
+  private error(
+    code: ErrorCode,
+    message: string,
+    extra: { conversationId?: string; clientMsgId?: string; retryAfterMs?: number } = {},
+  ): void {
     this.send({ type: 'error', code, message, ...extra });
   }
 
@@ -214,7 +232,10 @@ class Connection {
     }
     if (!this.bucket.take()) {
       // Name the dropped message when we can, so the client knows exactly what to re-send later.
-      this.error('rate_limited', 'You are sending too fast. Wait a moment and try again.', droppedSend(data));
+      this.error('rate_limited', 'You are sending too fast. Wait a moment and try again.', {
+        ...droppedSend(data),
+        retryAfterMs: Math.ceil(1000 / this.d.limits.ratePerSecond),
+      });
       if (++this.violations > MAX_RATE_VIOLATIONS) this.close(CloseCode.rateLimited, 'rate_limited');
       return;
     }
@@ -247,8 +268,15 @@ class Connection {
       return this.send({ type: 'pong', nonce: frame.nonce, serverTime: new Date().toISOString() });
     if (frame.type === 'hello') return this.onHello(frame.protocol);
     if (!this.hello) return this.error('hello_required', 'Send hello first.');
+    // Frames a person caused keep a staff session from idling out; heartbeats (ping) do not.
+    if (this.actor.role !== 'cardmember' && this.d.sessions.nowMs() - this.lastTouchAt >= TOUCH_INTERVAL_MS) {
+      this.lastTouchAt = this.d.sessions.nowMs();
+      this.d.sessions.touch(this.actor.sessionHash).catch(() => undefined);
+    }
     const conversationId = 'conversationId' in frame ? frame.conversationId : undefined;
     try {
+      // The role gate for this frame type; the service checks the actor's relation to the conversation.
+      authorize(this.actor, FRAME_ACTIONS[frame.type]);
       switch (frame.type) {
         case 'subscribe':
           return await this.onSubscribe(frame.conversationId, frame.lastSeq);
@@ -257,6 +285,15 @@ class Connection {
           this.subs.delete(frame.conversationId);
           return;
         case 'send': {
+          // One budget per person across all their sockets: more tabs do not buy more throughput.
+          const budget = await this.d.rateLimits.consume('send', userKey(this.actor));
+          if (!budget.allowed) {
+            return this.error('rate_limited', 'You are sending messages too fast. Wait a moment and try again.', {
+              conversationId: frame.conversationId,
+              clientMsgId: frame.clientMsgId,
+              retryAfterMs: budget.retryAfterMs,
+            });
+          }
           const r = await this.d.conversations.send(this.actor, frame);
           this.send({
             type: 'ack',
@@ -267,6 +304,8 @@ class Connection {
             duplicate: r.duplicate,
             body: r.message.body,
             createdAt: r.message.createdAt,
+            // Only the sender learns what was removed (kinds, never values), for its notice.
+            ...(r.redactedTypes.length ? { redacted: r.redactedTypes } : {}),
           });
           return;
         }
@@ -310,7 +349,7 @@ class Connection {
           : { role: a.role, id: a.agentId, displayName: a.firstName, language: 'en' },
       heartbeatMs: this.d.limits.heartbeatMs,
     });
-    if (first && a.role !== 'cardmember') {
+    if (first && can(a, 'conversation.list')) {
       this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleInbox()));
       this.scheduleInbox(0);
     }
@@ -328,7 +367,7 @@ class Connection {
   }
 
   private async onSubscribe(conversationId: string, lastSeq: number): Promise<void> {
-    const row = await this.d.conversations.getReadable(this.actor, conversationId);
+    const row = await this.d.conversations.getReadable(this.actor, conversationId, 'conversation.subscribe');
     this.subs.get(conversationId)?.unsubscribe();
     const sub: Subscription = {
       unsubscribe: () => undefined,

@@ -1,8 +1,9 @@
-import type { Language, Message } from '@carechat/protocol/client';
+import type { Language, Message, RedactedType } from '@carechat/protocol/client';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { T } from '../i18n.js';
 import { errorKey } from '../i18n.js';
 import type { OutboxItem } from '../outbox.js';
+import { redactionNotice } from '../redaction-notice.js';
 import { authorLabel, systemText } from '../state.js';
 
 interface Props {
@@ -10,12 +11,14 @@ interface Props {
   lang: Language;
   messages: Message[];
   outbox: OutboxItem[];
+  /** Kinds removed from the viewer's own messages, by message id: shown as a notice under each. */
+  redacted?: Record<string, RedactedType[]>;
   onRetry(clientMsgId: string): void;
   onEdit(clientMsgId: string): void;
 }
 
 /** The conversation as a list inside a `log`; bodies are rendered as text, never as HTML. */
-export function MessageList({ t, lang, messages, outbox, onRetry, onEdit }: Props) {
+export function MessageList({ t, lang, messages, outbox, redacted = {}, onRetry, onEdit }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const sentCount = useRef(outbox.length);
@@ -54,6 +57,11 @@ export function MessageList({ t, lang, messages, outbox, onRetry, onEdit }: Prop
             <li key={m.seq} data-seq={m.seq} class={`cc-msg cc-msg--${m.author.role === 'cardmember' ? 'me' : 'them'}`}>
               <span class="cc-author">{t('authorSaid', { author: authorLabel(m, lang) })}</span>
               <p class="cc-body">{m.body}</p>
+              {redacted[m.id] && (
+                <p class="cc-meta cc-meta--redacted" data-testid="cc-redacted">
+                  {redactionNotice(redacted[m.id], lang)}
+                </p>
+              )}
             </li>
           ),
         )}

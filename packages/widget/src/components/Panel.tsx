@@ -8,6 +8,7 @@ import { Composer } from './Composer.js';
 import { EndChatButton, EndChatConfirm } from './EndChat.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
+import { StepUp } from './StepUp.js';
 
 interface Props {
   state: ViewState;
@@ -137,6 +138,7 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
         lang={state.lang}
         messages={state.messages}
         outbox={visibleOutbox(state)}
+        redacted={state.redacted}
         onRetry={(id) => controller.retrySend(id)}
         onEdit={(id) => {
           setDraft(controller.takeBack(id));
@@ -162,6 +164,8 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
           ))}
         </div>
       )}
+
+      <StepUp state={state} controller={controller} />
 
       {problem && (
         <div ref={errorBox} class="cc-error" role="alert" tabIndex={-1} data-testid="cc-error">
