@@ -82,6 +82,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now(), vault, totpSecrets);
   const accounts: AccountsPort = o.accounts ?? new EmbeddedAccounts({ db: store.db, clock, vault });
   const bus = o.bus ?? new InProcessBus();
+  const redactor = o.redactor ?? new PatternRedactor();
 
   const sessions = new SessionsStore(store.db, clock, { staffIdleSeconds: config.staffSessionIdleSeconds });
   const agentsStore = new AgentsStore(store.db);
@@ -91,7 +92,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     agents: agentsStore,
     bus,
     assistant: o.assistant ?? new RulesAssistant(),
-    redactor: o.redactor ?? new PatternRedactor(),
+    redactor,
     clock,
     logger,
     averageHandleSeconds: config.averageHandleSeconds,
@@ -126,6 +127,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     stepupStore,
     bus,
     clock,
+    redactor,
   });
 
   const http = await createHttp({ logger, secureCookies: config.secureCookies });

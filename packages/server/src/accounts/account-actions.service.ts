@@ -4,6 +4,7 @@
  * operations need a `verified` chat), and calls the accounts port with the right Caller. The
  * assistant and the console's actions endpoint both come through here, so the policy holds for both.
  */
+import type { Redactor } from '../redaction/redactor.js';
 import { z } from 'zod';
 import type { Bus } from '../bus/bus.js';
 import { channels } from '../bus/events.js';
@@ -152,6 +153,8 @@ export interface AccountActionsDeps {
   stepupStore: Pick<StepUpStore, 'recordEvent'>;
   bus: Bus;
   clock: Clock;
+  /** Form fields are inbound text too: the same edge check as chat messages. */
+  redactor: Redactor;
 }
 
 export class AccountActionsService {
@@ -176,6 +179,14 @@ export class AccountActionsService {
       throw badRequest(
         'The action input is not valid.',
         parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      );
+    }
+    const sensitive = sensitiveFields(this.d.redactor, parsed.data);
+    if (sensitive.length) {
+      // Refuse rather than rewrite: a silently altered address or name would be worse than a clear error.
+      throw badRequest(
+        'For your security, do not put card numbers, security codes, SSNs, passcodes or passwords in these fields.',
+        sensitive,
       );
     }
     const now = this.d.clock.now();
@@ -239,4 +250,21 @@ export class AccountActionsService {
         return { type: 'agent', id: actor.agentId };
     }
   }
+}
+
+/** Paths (never values) of string fields in which the redactor finds sensitive data. */
+export function sensitiveFields(
+  redactor: Redactor,
+  value: unknown,
+  path: string[] = [],
+): Array<{ path: string; types: string[] }> {
+  if (typeof value === 'string') {
+    const { findings } = redactor.redact(value);
+    return findings.length ? [{ path: path.join('.'), types: [...new Set(findings.map((f) => f.type))] }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => sensitiveFields(redactor, v, [...path, String(i)]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => sensitiveFields(redactor, v, [...path, k]));
+  }
+  return [];
 }

@@ -462,6 +462,38 @@ describe.skipIf(skip)('step-up: sensitive account actions', () => {
 
   const key = () => `key-${Math.random().toString(36).slice(2, 12)}`;
 
+  it('form fields carrying a card number, a security code or a password are refused before the port, values never echoed', async () => {
+    const w = await widgetSession(s, { sub: 'cm_jose', card: 'card_jose_green' }, clock);
+    await assignTo(s, ana, w.conversation.id);
+    expect((await widgetCall(s, w)('POST', '/stepup/challenge', { last4: '3007', zip: '77003' })).status).toBe(200);
+    const path = `/api/conversations/${w.conversation.id}/actions/updateContact`;
+    for (const line2 of ['card 4111 1111 1111 1111', 'cvv 123', 'my password is hunter2!']) {
+      const r = await ana.call('POST', path, {
+        input: {
+          address: {
+            kind: 'mailing',
+            line1: '1 Main St',
+            line2,
+            city: 'Miami',
+            state: 'FL',
+            zip: '33145',
+            country: 'US',
+          },
+        },
+        idempotencyKey: key(),
+      });
+      expect(r.status).toBe(400);
+      expect(r.json.error.details[0].path).toBe('address.line2');
+      expect(JSON.stringify(r.json)).not.toContain(line2);
+    }
+    const stored = await s.app.store.db
+      .selectFrom('addresses')
+      .select('line2')
+      .where('cardmember_id', '=', 'cm_jose')
+      .execute();
+    expect(stored.map((a) => a.line2)).not.toContain('cvv 123');
+  });
+
   it('an agent is refused a contact change with step_up_required until the customer verifies, then it works', async () => {
     const w = await widgetSession(s, {}, clock);
     await assignTo(s, ana, w.conversation.id);
