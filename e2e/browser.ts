@@ -36,6 +36,12 @@ export function launch(): Promise<Browser> {
 
 /** Runs axe (WCAG 2.x A/AA rules) and fails with a readable list of violations. */
 export async function expectNoAxeViolations(page: Page, label: string, include?: string): Promise<void> {
+  // Judge the settled page: a fade-in caught half-way reads as low contrast (seen under load).
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, {
+      timeout: 3000,
+    })
+    .catch(() => undefined);
   let builder = new AxeBuilder({ page }).withTags([
     'wcag2a',
     'wcag2aa',

@@ -3,7 +3,12 @@
  * `ApiError` with a stable code (the server's `error.code`, or `network` / `internal` / `signin_required`),
  * which the UI translates; raw responses and tokens are never logged.
  */
-import type { Message, WidgetConversationResponse, WidgetSessionResponse } from '@carechat/protocol/client';
+import type {
+  ConversationView,
+  Message,
+  WidgetConversationResponse,
+  WidgetSessionResponse,
+} from '@carechat/protocol/client';
 import type { WidgetConfig } from './config.js';
 
 export class ApiError extends Error {
@@ -26,6 +31,8 @@ export interface Api {
   createSession(siteToken: string): Promise<WidgetSessionResponse>;
   newConversation(sessionToken: string): Promise<WidgetConversationResponse>;
   endConversation(sessionToken: string, conversationId: string): Promise<Partial<WidgetConversationResponse>>;
+  /** Ends the open chat and revokes the session everywhere (`POST /api/widget/session/end`). */
+  endSession(sessionToken: string): Promise<{ conversation: ConversationView | null }>;
   transcript(sessionToken: string, conversationId: string): Promise<string>;
   messagesAfter(sessionToken: string, conversationId: string, after: number): Promise<Message[]>;
 }
@@ -115,6 +122,16 @@ export function createApi(config: WidgetConfig, fetchFn: Fetch = (...a) => globa
         body: '{}',
       });
       return res.status === 204 ? {} : json<Partial<WidgetConversationResponse>>(res).catch(() => ({}));
+    },
+
+    async endSession(sessionToken) {
+      const res = await request(fetchFn, api('api/widget/session/end'), {
+        method: 'POST',
+        headers: { ...bearer(sessionToken), 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const body = await json<{ conversation?: ConversationView | null }>(res).catch(() => ({}) as never);
+      return { conversation: body?.conversation ?? null };
     },
 
     async transcript(sessionToken, id) {

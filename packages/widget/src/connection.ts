@@ -47,8 +47,11 @@ export interface ConnectionEvents {
   frame(frame: ServerFrame): void;
   status(status: ConnectionStatus): void;
   outbox(items: OutboxItem[]): void;
-  /** Closed with 4401/4403: the session is no longer valid; the owner must get a new one. */
-  authFailed(code: number): void;
+  /**
+   * Closed with 4401/4403: the session is no longer valid. `reason` is the close reason
+   * (`session_revoked` means it was ended on purpose: do not get a new one silently).
+   */
+  authFailed(code: number, reason: string): void;
   /** Closed for a reason reconnecting cannot fix (unsupported protocol, frame too big). */
   fatal(code: string): void;
   /** The socket closed before it ever opened, `count` times in a row (an upgrade rejected with 401 looks like this). */
@@ -272,7 +275,7 @@ export class Connection {
       if (this.socket !== socket) return;
       this.socket = null;
       this.phase = 'closed';
-      this.handleClose(ev.code);
+      this.handleClose(ev.code, ev.reason ?? '');
     };
     socket.onerror = () => {
       // A close event always follows; reconnecting is decided there.
@@ -298,13 +301,13 @@ export class Connection {
     }
   }
 
-  private handleClose(code: number): void {
+  private handleClose(code: number, reason = ''): void {
     this.teardown(CloseCode.normal);
     if (this.stopped) return;
     if (code === CloseCode.unauthorized || code === CloseCode.sessionExpired) {
       this.stopped = true;
       this.o.events.status('stopped');
-      this.o.events.authFailed(code);
+      this.o.events.authFailed(code, reason);
       return;
     }
     if (code === CloseCode.unsupportedProtocol || code === CloseCode.tooBig) {

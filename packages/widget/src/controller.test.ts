@@ -21,6 +21,8 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
   const calls: string[] = [];
   const sockets: FakeSocket[] = [];
   const saved: [string, string][] = [];
+  /** Runs inside the fake `POST /api/widget/session/end`, before it answers (the server's 4403 can overtake the reply). */
+  const hooks: { onEndSession?: () => void; endSessionError?: ApiError } = {};
   let n = 0;
   const api: Api = {
     siteToken: async () => {
@@ -43,6 +45,12 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
     endConversation: async (token, id) => {
       calls.push(`end:${token}:${id}`);
       if (token === 'sess_1') throw new ApiError('session_expired', 401);
+      return { conversation: buildConversation({ status: 'closed' }) };
+    },
+    endSession: async (token) => {
+      calls.push(`endSession:${token}`);
+      hooks.onEndSession?.();
+      if (hooks.endSessionError) throw hooks.endSessionError;
       return { conversation: buildConversation({ status: 'closed' }) };
     },
     transcript: async (token, id) => {
@@ -86,7 +94,7 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
       conversation: controller.state.conversation!,
     });
   };
-  return { controller, calls, sockets, saved, handshake };
+  return { controller, calls, sockets, saved, handshake, hooks };
 }
 
 describe('ChatController', () => {
@@ -182,5 +190,86 @@ describe('ChatController', () => {
     expect(t.controller.send('  hi there \n')).toBe(true);
     expect(t.sockets[0]!.sentOfType('send').map((f) => f.body)).toEqual(['hi there']);
     expect(t.controller.state.outbox.map((i) => i.body)).toEqual(['hi there']);
+  });
+  describe('end chat and sign out', () => {
+    const creates = (calls: string[]) => calls.filter((c) => c.startsWith('createSession')).length;
+
+    it('signs out with the bearer and never mints a new session, even when the 4403 overtakes the reply', async () => {
+      const t = setup([session(1), session(2)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      t.hooks.onEndSession = () => t.sockets[0]!.drop(4403, 'session_revoked');
+      await t.controller.signOut();
+      await flush();
+      expect(t.calls).toContain('endSession:sess_1');
+      expect(creates(t.calls)).toBe(1);
+      expect(t.sockets).toHaveLength(1);
+      expect(t.controller.state.phase).toBe('signedOut');
+      expect(t.controller.state.signedOut).toBe('self');
+      expect(t.controller.state.conversation?.status).toBe('closed');
+      // Nothing the user can do in the widget starts a session again; only a page reload does.
+      t.controller.close();
+      t.controller.open();
+      await t.controller.start();
+      await flush();
+      expect(creates(t.calls)).toBe(1);
+      expect(t.controller.state.phase).toBe('signedOut');
+    });
+
+    it('a socket closed later with session_expired does not re-mint after a sign-out either', async () => {
+      const t = setup([session(1), session(2)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      const socket = t.sockets[0]!;
+      const onclose = socket.onclose;
+      await t.controller.signOut();
+      onclose?.({ code: 4403, reason: 'session_expired' });
+      await flush();
+      expect(creates(t.calls)).toBe(1);
+      expect(t.controller.state.phase).toBe('signedOut');
+    });
+
+    it('a failed sign-out says so and keeps the chat usable', async () => {
+      const t = setup([session(1)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      t.hooks.endSessionError = new ApiError('internal', 500);
+      await t.controller.signOut();
+      expect(t.controller.state.phase).toBe('ready');
+      expect(t.controller.state.notice).toBe('signout');
+    });
+
+    it('another widget of the same session gets 4403 session_revoked: shows the ended state, no refresh', async () => {
+      const t = setup([session(1), session(2)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      t.sockets[0]!.drop(4403, 'session_revoked');
+      await flush();
+      expect(creates(t.calls)).toBe(1);
+      expect(t.sockets).toHaveLength(1);
+      expect(t.controller.state.phase).toBe('signedOut');
+      expect(t.controller.state.signedOut).toBe('revoked');
+      expect(t.controller.state.announcements.map((a) => a.text)).toContain(
+        'This chat session was ended. Reload the page to start again.',
+      );
+      t.controller.open();
+      await flush();
+      expect(creates(t.calls)).toBe(1);
+    });
+
+    it('a 4403 session_expired (a real expiry) still refreshes once, as before', async () => {
+      const t = setup([session(1), session(2)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      t.sockets[0]!.drop(4403, 'session_expired');
+      await flush();
+      expect(creates(t.calls)).toBe(2);
+      expect(t.controller.state.phase).toBe('ready');
+    });
   });
 });

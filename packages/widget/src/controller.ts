@@ -3,7 +3,12 @@
  * chat, transcript). Holds the view state (via the reducer) and notifies the UI. No DOM access here:
  * the socket factory, HTTP client, storage, timers and file saving are passed in.
  */
-import type { ServerFrame, StepUpResponse, WidgetConversationResponse } from '@carechat/protocol/client';
+import type {
+  ConversationView,
+  ServerFrame,
+  StepUpResponse,
+  WidgetConversationResponse,
+} from '@carechat/protocol/client';
 import { ApiError, isAuthError, type Api } from './api.js';
 import { socketUrl, type WidgetConfig } from './config.js';
 import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
@@ -39,6 +44,12 @@ export class ChatController {
   /** One session refresh per auth failure; reset once a socket is subscribed again. */
   private refreshedSinceOnline = false;
   private typingTimer: unknown = null;
+  /**
+   * Set when the cardmember asks to sign out (before the reply: the 4403 may arrive first) or the
+   * server says the session was revoked. From then on nothing mints a session; only a page reload does.
+   */
+  private signingOut = false;
+  private revokedDuringSignOut = false;
   readonly typing: TypingNotifier;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -97,6 +108,7 @@ export class ChatController {
 
   /** Steps 1-2 (site token, widget session), then the socket. Safe to call again after an error. */
   start(): Promise<void> {
+    if (this.signingOut || this.state.phase === 'signedOut') return Promise.resolve();
     this.starting ??= this.doStart().finally(() => {
       this.starting = null;
     });
@@ -134,7 +146,7 @@ export class ChatController {
           this.dispatch({ type: 'connection', status });
         },
         outbox: (items) => this.dispatch({ type: 'outbox', items: [...items] }),
-        authFailed: () => void this.onAuthFailed(),
+        authFailed: (_code, reason) => void this.onAuthFailed(reason),
         fatal: (code) => this.dispatch({ type: 'failed', code }),
         openFailed: (count) => {
           // A rejected upgrade (401 expired session) is indistinguishable from a network error in a
@@ -178,7 +190,16 @@ export class ChatController {
     }
   }
 
-  private async onAuthFailed(): Promise<void> {
+  private async onAuthFailed(reason = ''): Promise<void> {
+    // Our own sign-out in flight: signOut() finishes the job. Revoked elsewhere: never re-mint.
+    if (this.signingOut) {
+      if (reason === 'session_revoked') this.revokedDuringSignOut = true;
+      return;
+    }
+    if (reason === 'session_revoked') {
+      this.signedOut('revoked');
+      return;
+    }
     if (this.refreshedSinceOnline) {
       this.connection?.stop();
       this.dispatch({ type: 'failed', code: 'session_expired' });
@@ -190,6 +211,7 @@ export class ChatController {
 
   /** Re-runs steps 1-2 for a fresh session token, keeping the conversation on screen. */
   private refresh(): Promise<boolean> {
+    if (this.signingOut || this.state.phase === 'signedOut') return Promise.resolve(false);
     this.refreshing ??= (async () => {
       try {
         const session = await this.deps.api.createSession(await this.deps.api.siteToken());
@@ -275,6 +297,35 @@ export class ChatController {
     } catch (e) {
       this.dispatch({ type: 'notice', code: e instanceof ApiError ? e.code : 'internal' });
     }
+  }
+
+  /**
+   * "End chat and sign out": ends the open chat and revokes this session on the server, which closes
+   * every socket of it (other tabs included, with `session_revoked`). Never refreshes the session.
+   */
+  async signOut(): Promise<void> {
+    const token = this.sessionToken;
+    if (!token || this.signingOut || this.state.phase === 'signedOut') return;
+    this.signingOut = true;
+    this.typing.stop();
+    try {
+      const res = await this.deps.api.endSession(token);
+      this.signedOut('self', res.conversation);
+      this.remember(false);
+    } catch (e) {
+      // The reply was lost but the server's revoke reached our socket: the sign-out did happen.
+      if (this.revokedDuringSignOut) return this.signedOut('self');
+      this.signingOut = false;
+      this.dispatch({ type: 'notice', code: e instanceof ApiError && e.code === 'network' ? 'network' : 'signout' });
+    }
+  }
+
+  private signedOut(by: 'self' | 'revoked', conversation?: ConversationView | null): void {
+    this.signingOut = true;
+    this.connection?.stop();
+    this.connection = null;
+    this.sessionToken = null;
+    this.dispatch({ type: 'signedOut', by, conversation });
   }
 
   /** Starts a new conversation for the same card after the last one ended. */

@@ -15,6 +15,15 @@ export type WidgetKey =
   | 'endPrompt'
   | 'endConfirm'
   | 'endCancel'
+  | 'signOut'
+  | 'signOutPrompt'
+  | 'signOutConfirm'
+  | 'signOutCancel'
+  | 'signedOutSelf'
+  | 'signedOutRevoked'
+  | 'signedOutReload'
+  | 'signedOutNoTranscript'
+  | 'err.signout'
   | 'log'
   | 'messageLabel'
   | 'placeholder'
@@ -79,6 +88,16 @@ export const widgetStrings: Table<WidgetKey> = {
     endPrompt: 'End this chat?',
     endConfirm: 'Yes, end chat',
     endCancel: 'Keep chatting',
+    signOut: 'End chat and sign out',
+    signOutPrompt:
+      'This ends the chat and signs this chat session out everywhere it is open. To chat again, reload the page from the official site.',
+    signOutConfirm: 'Yes, end chat and sign out',
+    signOutCancel: 'Cancel',
+    signedOutSelf: 'You ended the chat and signed out of this chat session.',
+    signedOutRevoked: 'This chat session was ended. Reload the page to start again.',
+    signedOutReload: 'Reload the page from the official site to start a new chat.',
+    signedOutNoTranscript: 'The transcript can no longer be downloaded here, because this chat session was signed out.',
+    'err.signout': "We couldn't end the chat and sign out. Please try again.",
     log: 'Chat messages',
     messageLabel: 'Message',
     placeholder: 'Type your message',
@@ -142,6 +161,16 @@ export const widgetStrings: Table<WidgetKey> = {
     endPrompt: '¿Finalizar este chat?',
     endConfirm: 'Sí, finalizar chat',
     endCancel: 'Seguir chateando',
+    signOut: 'Finalizar el chat y cerrar sesión',
+    signOutPrompt:
+      'Esto finaliza el chat y cierra esta sesión de chat en todos los lugares donde esté abierta. Para volver a chatear, vuelva a cargar la página desde el sitio oficial.',
+    signOutConfirm: 'Sí, finalizar el chat y cerrar sesión',
+    signOutCancel: 'Cancelar',
+    signedOutSelf: 'Finalizó el chat y cerró esta sesión de chat.',
+    signedOutRevoked: 'Esta sesión de chat se finalizó. Vuelva a cargar la página para empezar de nuevo.',
+    signedOutReload: 'Vuelva a cargar la página desde el sitio oficial para iniciar un nuevo chat.',
+    signedOutNoTranscript: 'La transcripción ya no se puede descargar aquí, porque se cerró esta sesión de chat.',
+    'err.signout': 'No pudimos finalizar el chat y cerrar la sesión. Inténtelo de nuevo.',
     log: 'Mensajes del chat',
     messageLabel: 'Mensaje',
     placeholder: 'Escriba su mensaje',
@@ -222,6 +251,7 @@ const ERROR_KEYS: Record<string, WidgetKey> = {
   unsupported_protocol: 'err.unsupported_protocol',
   frame_too_large: 'err.frame_too_large',
   transcript: 'err.transcript',
+  signout: 'err.signout',
 };
 
 /** Maps any API, wire or local error code to the string that explains it; unknown codes get a generic line. */

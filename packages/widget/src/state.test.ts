@@ -262,3 +262,38 @@ describe('reduce: typing, quick replies, errors', () => {
     expect(s.lastSeq).toBe(1);
   });
 });
+
+describe('reduce: signed out', () => {
+  it('a revoked session shows the ended state, announces it once, and nothing turns it back', () => {
+    const base = frame(loaded(), {
+      type: 'typing',
+      conversationId: 'conv_1',
+      from: { role: 'agent', name: 'Ana' },
+      state: 'start',
+    });
+    const out = reduce(base, { type: 'signedOut', by: 'revoked' });
+    expect(out.phase).toBe('signedOut');
+    expect(out.signedOut).toBe('revoked');
+    expect(out.typing).toBeNull();
+    expect(texts(out)).toEqual(['This chat session was ended. Reload the page to start again.']);
+    const after = run(out, [
+      { type: 'signedOut', by: 'self' },
+      { type: 'failed', code: 'session_expired' },
+      { type: 'starting' },
+      { type: 'loaded', conversation: buildConversation({ id: 'conv_9' }), messages: [], reset: true },
+    ]);
+    expect(after).toBe(out);
+  });
+
+  it('a deliberate sign-out keeps the ended conversation, in Spanish too', () => {
+    const es = loaded([buildMessage(1)], buildConversation({ language: 'es' }));
+    const out = reduce(es, {
+      type: 'signedOut',
+      by: 'self',
+      conversation: buildConversation({ language: 'es', status: 'closed' }),
+    });
+    expect(out.conversation?.status).toBe('closed');
+    expect(out.signedOut).toBe('self');
+    expect(texts(out).at(-1)).toBe('Finalizó el chat y cerró esta sesión de chat.');
+  });
+});

@@ -21,7 +21,8 @@ import { initialStepUp, type StepUpState } from './stepup.js';
 import type { OutboxItem } from './outbox.js';
 import type { ConnectionStatus } from './connection.js';
 
-export type Phase = 'idle' | 'starting' | 'ready' | 'error';
+/** `signedOut`: the session was ended on purpose (here or in another tab); only a page reload starts again. */
+export type Phase = 'idle' | 'starting' | 'ready' | 'error' | 'signedOut';
 
 export interface Announcement {
   id: number;
@@ -51,12 +52,16 @@ export interface ViewState {
   redacted: Record<string, RedactedType[]>;
   /** Step-up verification UI (stepup.ts); the assurance itself is on the conversation. */
   stepUp: StepUpState;
+  /** Set with phase `signedOut`: `self` when this widget signed out, `revoked` when it learnt it from the server. */
+  signedOut: 'self' | 'revoked' | null;
 }
 
 export type Action =
   | { type: 'open'; open: boolean }
   | { type: 'starting' }
   | { type: 'failed'; code: string }
+  /** The session ended on purpose; `conversation` is the ended chat when the server sent it. */
+  | { type: 'signedOut'; by: 'self' | 'revoked'; conversation?: ConversationView | null }
   /** A conversation loaded over HTTP: `reset` replaces the view (new session, new chat), otherwise merges. */
   | { type: 'loaded'; conversation: ConversationView; messages: Message[]; reset: boolean }
   /** Everything visible after the current lastSeq, fetched over HTTP. */
@@ -88,6 +93,7 @@ export function initialState(pageLang: Language): ViewState {
     nextAnnouncementId: 1,
     redacted: {},
     stepUp: initialStepUp,
+    signedOut: null,
   };
 }
 
@@ -281,10 +287,28 @@ export function reduce(state: ViewState, action: Action): ViewState {
     case 'open':
       return { ...state, open: action.open };
     case 'starting':
+      if (state.phase === 'signedOut') return state;
       return { ...state, phase: 'starting', error: null, notice: null };
     case 'failed':
-      return { ...state, phase: 'error', error: action.code };
+      // Nothing after a sign-out may turn it back into a retryable error.
+      return state.phase === 'signedOut' ? state : { ...state, phase: 'error', error: action.code };
+    case 'signedOut': {
+      if (state.phase === 'signedOut') return state;
+      const base = action.conversation ? withConversation(state, action.conversation) : state;
+      const next: ViewState = {
+        ...base,
+        phase: 'signedOut',
+        signedOut: action.by,
+        error: null,
+        notice: null,
+        typing: null,
+        stepUp: initialStepUp,
+      };
+      const t = widgetT(next.lang);
+      return announce(next, [t(action.by === 'self' ? 'signedOutSelf' : 'signedOutRevoked')]);
+    }
     case 'loaded': {
+      if (state.phase === 'signedOut') return state;
       const base: ViewState = action.reset
         ? { ...state, conversation: action.conversation, messages: [], lastSeq: 0, typing: null, stepUp: initialStepUp }
         : withConversation(state, action.conversation);

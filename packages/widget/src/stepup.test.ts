@@ -108,6 +108,7 @@ describe('ChatController: step-up', () => {
       }),
       newConversation: async () => ({ conversation: buildConversation(), messages: [] }),
       endConversation: async () => ({}),
+      endSession: async () => ({ conversation: null }),
       transcript: async () => '',
       messagesAfter: async () => [],
     };

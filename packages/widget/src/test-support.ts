@@ -102,8 +102,8 @@ export class FakeSocket implements SocketLike {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
   /** Server side (or network): the connection ends. */
-  drop(code = 1006): void {
-    this.onclose?.({ code });
+  drop(code = 1006, reason?: string): void {
+    this.onclose?.(reason === undefined ? { code } : { code, reason });
   }
   sentOfType<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {
     return this.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);

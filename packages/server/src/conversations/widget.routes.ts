@@ -45,13 +45,21 @@ export function widgetRoutes(
   });
 
   // "End chat and start again from the official site": a cardmember who fears the session is
-  // compromised ends the chat and the session; every socket of it closes, on every node.
+  // compromised ends the chat and the session; every socket of it closes, on every node. Every other
+  // tab holds its own widget session for the same card (and the same chat), and the cardmember cannot
+  // tell which one leaked, so all of this card's widget sessions end together.
   app.post('/api/widget/session/end', async (req) => {
     const actor = await cardmember(d.identity, req);
     authorize(actor, 'session.end');
     const conversation = await d.conversations.endOpenFor(actor);
+    const hashes = new Set([
+      actor.sessionHash,
+      ...(await d.sessions.revokeWidgetSessions(actor.cardmemberId, actor.cardId)),
+    ]);
     await d.sessions.revoke(actor.sessionHash);
-    await d.bus.publish(channels.sessions, { name: 'session.revoked', payload: { sessionHash: actor.sessionHash } });
+    for (const sessionHash of hashes) {
+      await d.bus.publish(channels.sessions, { name: 'session.revoked', payload: { sessionHash } });
+    }
     return { ok: true, conversation };
   });
 

@@ -135,6 +135,28 @@ export class SessionsStore {
   }
 
   /**
+   * Revokes every live widget session of one cardmember on one card (each open tab has its own);
+   * returns their hashes so the caller can close their sockets. Other cards' sessions are untouched.
+   */
+  async revokeWidgetSessions(subjectId: string, cardId: string): Promise<string[]> {
+    const now = iso(this.clock.now());
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('kind', '=', 'widget')
+      .where('subject_id', '=', subjectId)
+      .where('card_id', '=', cardId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .execute();
+    const hashes = rows.map((r) => r.id_hash);
+    if (hashes.length) {
+      await this.db.updateTable('sessions').set({ revoked_at: now }).where('id_hash', 'in', hashes).execute();
+    }
+    return hashes;
+  }
+
+  /**
    * Marks a host-site token id as used. Returns false if it was already used (replay).
    * Relies on the primary key, so two nodes racing on the same token cannot both win.
    */

@@ -165,7 +165,8 @@ class Connection {
     this.cleanups.push(
       d.bus.subscribe(channels.sessions, (e) => {
         if (e.name === 'session.revoked' && (e.payload as { sessionHash: string }).sessionHash === actor.sessionHash) {
-          this.close(CloseCode.sessionExpired, 'session_expired');
+          // A distinct reason: clients must not silently mint a new session after a deliberate sign-out.
+          this.close(CloseCode.sessionExpired, 'session_revoked');
         }
       }),
     );

@@ -8,6 +8,7 @@ import { Composer } from './Composer.js';
 import { EndChatButton, EndChatConfirm } from './EndChat.js';
 import { CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
+import { SignedOutBar, SignOutButton, SignOutConfirm } from './SignOut.js';
 import { StepUp } from './StepUp.js';
 
 interface Props {
@@ -40,10 +41,13 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
   const errorBox = useRef<HTMLDivElement>(null);
   const [draft, setDraft] = useState('');
   const [confirming, setConfirmingState] = useState(false);
+  const signOutButton = useRef<HTMLButtonElement>(null);
+  const [signOutConfirming, setSignOutConfirmingState] = useState(false);
 
   const c = state.conversation;
   const closed = c?.status === 'closed';
-  const inputDisabled = state.phase === 'error' || closed;
+  const signedOut = state.phase === 'signedOut';
+  const inputDisabled = state.phase === 'error' || closed || signedOut;
   const problem = state.phase === 'error' ? state.error : state.notice;
 
   const title = c
@@ -65,24 +69,31 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
     if (!state.open || !focusOnOpen.current) return;
     focusOnOpen.current = false;
     if (!inputDisabled) input.current?.focus();
-    else if (closed) closedNotice.current?.focus();
+    else if (closed || signedOut) closedNotice.current?.focus();
     else errorBox.current?.focus();
   }, [state.open, state.phase, inputDisabled]);
 
   // When the chat ends or fails under the user's hands, land focus on what explains it.
   useLayoutEffect(() => {
     if (!state.open || !focusLost(panel.current)) return;
-    if (closed) closedNotice.current?.focus();
+    if (closed || signedOut) closedNotice.current?.focus();
     else if (state.phase === 'error') errorBox.current?.focus();
   }, [closed, state.phase, state.open]);
 
   useEffect(() => {
     if (closed) setConfirmingState(false);
-  }, [closed]);
+    if (signedOut) setSignOutConfirmingState(false);
+  }, [closed, signedOut]);
 
   const setConfirming = (value: boolean) => {
     setConfirmingState(value);
-    if (!value) endButton.current?.focus();
+    if (value) setSignOutConfirmingState(false);
+    else endButton.current?.focus();
+  };
+  const setSignOutConfirming = (value: boolean) => {
+    setSignOutConfirmingState(value);
+    if (value) setConfirmingState(false);
+    else signOutButton.current?.focus();
   };
 
   const quickReplies = currentQuickReplies(state);
@@ -120,6 +131,9 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
           {c && !closed && state.phase === 'ready' && (
             <EndChatButton t={t} setConfirming={setConfirming} buttonRef={endButton} />
           )}
+          {c && state.phase === 'ready' && (
+            <SignOutButton t={t} onClick={() => setSignOutConfirming(true)} buttonRef={signOutButton} />
+          )}
           <button type="button" class="cc-btn cc-btn--icon" aria-label={t('close')} onClick={onClose}>
             <CloseIcon />
           </button>
@@ -131,6 +145,13 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
         confirming={confirming && !closed}
         setConfirming={setConfirming}
         onEnd={() => void controller.end()}
+      />
+
+      <SignOutConfirm
+        t={t}
+        confirming={signOutConfirming && state.phase === 'ready'}
+        setConfirming={setSignOutConfirming}
+        onConfirm={() => void controller.signOut()}
       />
 
       <MessageList
@@ -146,7 +167,7 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
         }}
       />
 
-      {state.typing && !closed && <p class="cc-typing">{t('typing', { name: state.typing })}</p>}
+      {state.typing && !closed && !signedOut && <p class="cc-typing">{t('typing', { name: state.typing })}</p>}
 
       {quickReplies.length > 0 && (
         <div class="cc-quick" role="group" aria-label={t('quickReplies')}>
@@ -189,7 +210,9 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
         </div>
       )}
 
-      {closed && (
+      {signedOut && <SignedOutBar t={t} by={state.signedOut ?? 'revoked'} noticeRef={closedNotice} />}
+
+      {closed && !signedOut && (
         <ClosedBar
           t={t}
           noticeRef={closedNotice}
