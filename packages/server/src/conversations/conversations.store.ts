@@ -1,4 +1,5 @@
 /** Persistence for conversations, participants, messages and their events. */
+import { recordEvent, type EventRecord } from '../store/events.store.js';
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { isUniqueViolation, type Db } from '../store/db.js';
@@ -209,28 +210,9 @@ export class ConversationsStore {
     await tx.insertInto('participants').values(p).execute();
   }
 
-  async recordEvent(
-    tx: Tx,
-    e: {
-      type: string;
-      conversationId: string | null;
-      actorType: string;
-      actorId: string | null;
-      payload: unknown;
-      now: string;
-    },
-  ): Promise<void> {
-    await tx
-      .insertInto('events')
-      .values({
-        type: e.type,
-        conversation_id: e.conversationId,
-        actor_type: e.actorType,
-        actor_id: e.actorId,
-        payload: JSON.stringify(e.payload),
-        created_at: e.now,
-      })
-      .execute();
+  /** See store/events.store.ts. */
+  recordEvent(tx: Tx, e: EventRecord): Promise<void> {
+    return recordEvent(tx, e);
   }
 
   async listQueued(filter: { skills?: Array<{ teamId: string; language: string }> } = {}): Promise<ConversationRow[]> {

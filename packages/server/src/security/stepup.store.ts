@@ -1,4 +1,5 @@
 /** Persistence for step-up: device prompts, a conversation's assurance, challenge lockouts, events. */
+import { recordEvent, type EventRecord } from '../store/events.store.js';
 import type { Transaction } from 'kysely';
 import type { Db } from '../store/db.js';
 import type { Database, StepupLockoutsTable, StepupPromptsTable } from '../store/schema.js';
@@ -141,27 +142,8 @@ export class StepUpStore {
   // ------------------------------------------------------------------ events
 
   /** Appends to the conversation's event trail (ids and outcomes only, never submitted values). */
-  async recordEvent(
-    tx: Tx,
-    e: {
-      type: string;
-      conversationId: string;
-      actorType: string;
-      actorId: string | null;
-      payload: unknown;
-      now: string;
-    },
-  ): Promise<void> {
-    await tx
-      .insertInto('events')
-      .values({
-        type: e.type,
-        conversation_id: e.conversationId,
-        actor_type: e.actorType,
-        actor_id: e.actorId,
-        payload: JSON.stringify(e.payload),
-        created_at: e.now,
-      })
-      .execute();
+  /** See store/events.store.ts. */
+  recordEvent(tx: Tx, e: EventRecord): Promise<void> {
+    return recordEvent(tx, e);
   }
 }
