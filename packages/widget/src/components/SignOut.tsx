@@ -1,6 +1,6 @@
 import type { Ref } from 'preact';
-import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { T } from '../i18n.js';
+import { ConfirmStep } from './ConfirmStep.js';
 
 /** "End chat and sign out": for a cardmember who thinks the chat session is compromised. */
 export function SignOutButton({ t, onClick, buttonRef }: { t: T; onClick(): void; buttonRef: Ref<HTMLButtonElement> }) {
@@ -29,45 +29,18 @@ export function SignOutConfirm({
   setConfirming(value: boolean): void;
   onConfirm(): void;
 }) {
-  const yes = useRef<HTMLButtonElement>(null);
-  useLayoutEffect(() => {
-    if (confirming) yes.current?.focus();
-  }, [confirming]);
-  if (!confirming) return null;
   return (
-    <div
-      class="cc-confirm"
-      role="group"
-      aria-labelledby="carechat-signout-prompt"
-      data-testid="cc-signout-dialog"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          setConfirming(false);
-        }
-      }}
-    >
-      <p id="carechat-signout-prompt" class="cc-confirm-prompt">
-        {t('signOutPrompt')}
-      </p>
-      <div class="cc-actions">
-        <button
-          ref={yes}
-          type="button"
-          class="cc-btn cc-btn--danger"
-          data-testid="cc-signout-confirm"
-          onClick={() => {
-            setConfirming(false);
-            onConfirm();
-          }}
-        >
-          {t('signOutConfirm')}
-        </button>
-        <button type="button" class="cc-btn" onClick={() => setConfirming(false)}>
-          {t('signOutCancel')}
-        </button>
-      </div>
-    </div>
+    <ConfirmStep
+      open={confirming}
+      promptId="carechat-signout-prompt"
+      prompt={t('signOutPrompt')}
+      confirmLabel={t('signOutConfirm')}
+      cancelLabel={t('signOutCancel')}
+      confirmTestId="cc-signout-confirm"
+      testId="cc-signout-dialog"
+      onConfirm={onConfirm}
+      onCancel={() => setConfirming(false)}
+    />
   );
 }
 
