@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { teardown as dropTestSchemas } from '../packages/server/test/global-setup.js';
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
 import { benchRedaction } from './redaction.js';
 
@@ -93,6 +94,7 @@ for (const store of ['sqlite', 'postgres'] as const) {
   if (r) results.push(r);
   else console.log(`(${store} not reachable: skipped)`);
 }
+await dropTestSchemas();
 console.table(results);
 // Redaction alone, in process: its share of every message's path (µs per message).
 const redaction = benchRedaction();
