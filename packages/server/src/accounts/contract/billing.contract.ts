@@ -1,35 +1,7 @@
 /** Contract tests for the billing operations of any AccountsPort implementation. */
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../accounts.port.js';
+import { asAgent, asAssistant, asCardmember, failure, key } from './support.js';
 import type { ContractHarness } from './harness.js';
-
-type Built = Awaited<ReturnType<ContractHarness['fixtures']['buildCardmember']>>;
-
-const asCardmember = (cm: Built): Caller => ({
-  actorType: 'cardmember',
-  actorId: cm.cardmemberId,
-  onBehalfOf: cm.cardmemberId,
-});
-const asAssistant = (cm: Built): Caller => ({ actorType: 'assistant', actorId: null, onBehalfOf: cm.cardmemberId });
-const asAgent = (cm: Built): Caller => ({
-  actorType: 'agent',
-  actorId: 'agent_ana',
-  onBehalfOf: cm.cardmemberId,
-  conversationId: 'conv_1',
-});
-
-let keySeq = 0;
-const key = (label: string) => `billing-${label}-${Date.now()}-${++keySeq}`;
-
-/** Resolves to the error a promise rejects with (fails the test when it resolves). */
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const noPan = (value: unknown, pan: string) => expect(JSON.stringify(value)).not.toContain(pan);
 

@@ -1,19 +1,10 @@
 /** Contract tests for the cards operations of any AccountsPort implementation. */
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../accounts.port.js';
+import { failure } from './support.js';
 import type { ContractHarness, Fixtures } from './harness.js';
 
 type Cardmember = Awaited<ReturnType<Fixtures['buildCardmember']>>;
-
-/** The failure of a call that must fail. */
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 export function cardsContract(harness: () => ContractHarness): void {
   const h = harness;

@@ -1,37 +1,7 @@
 /** Contract tests for the profile operations of any AccountsPort implementation. */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../accounts.port.js';
-import type { BuiltCardmember } from '../testing/builders.js';
+import { asAgent, asAssistant, asCardmember, failure, key } from './support.js';
 import type { ContractHarness } from './harness.js';
-
-const key = (label: string) => `${label}-${randomUUID()}`;
-const asCardmember = (cm: BuiltCardmember): Caller => ({
-  actorType: 'cardmember',
-  actorId: cm.cardmemberId,
-  onBehalfOf: cm.cardmemberId,
-});
-const asAssistant = (cm: BuiltCardmember): Caller => ({
-  actorType: 'assistant',
-  actorId: null,
-  onBehalfOf: cm.cardmemberId,
-});
-const asAgent = (cm: BuiltCardmember): Caller => ({
-  actorType: 'agent',
-  actorId: 'agent_ana',
-  onBehalfOf: cm.cardmemberId,
-  conversationId: 'conv_1',
-});
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const HOME = {
   kind: 'home' as const,

@@ -1,39 +1,11 @@
 /** Contract tests for the rewards operations of any AccountsPort implementation. */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../accounts.port.js';
 import { addDays } from '../rules/dates.js';
-import type { BuiltCardmember, CardmemberSpec } from '../testing/builders.js';
+import type { CardmemberSpec } from '../testing/builders.js';
+import { asAgent, asAssistant, asCardmember, failure, key } from './support.js';
 import type { ContractHarness } from './harness.js';
 
 const TODAY = '2026-11-25';
-const key = (label: string) => `${label}-${randomUUID()}`;
-const asCardmember = (cm: BuiltCardmember): Caller => ({
-  actorType: 'cardmember',
-  actorId: cm.cardmemberId,
-  onBehalfOf: cm.cardmemberId,
-});
-const asAssistant = (cm: BuiltCardmember): Caller => ({
-  actorType: 'assistant',
-  actorId: null,
-  onBehalfOf: cm.cardmemberId,
-});
-const asAgent = (cm: BuiltCardmember): Caller => ({
-  actorType: 'agent',
-  actorId: 'agent_ana',
-  onBehalfOf: cm.cardmemberId,
-  conversationId: 'conv_1',
-});
-
-/** The error a promise rejects with (fails the test if it resolves). */
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 export function rewardsContract(harness: () => ContractHarness): void {
   const h = () => harness();

@@ -1,21 +1,9 @@
 /** Contract tests for the travel operations of any AccountsPort implementation. */
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../accounts.port.js';
+import { asAgent, asAssistant, asCardmember, key } from './support.js';
 import type { ContractHarness } from './harness.js';
 
 // Dates below assume the runner's default today, 2026-11-25 (the clock resets before each test).
-
-const asCardmember = (id: string): Caller => ({ actorType: 'cardmember', actorId: id, onBehalfOf: id });
-const asAssistant = (id: string): Caller => ({ actorType: 'assistant', actorId: null, onBehalfOf: id });
-const asAgent = (id: string): Caller => ({
-  actorType: 'agent',
-  actorId: 'agent_ana',
-  onBehalfOf: id,
-  conversationId: 'conv_1',
-});
-
-let keySeq = 0;
-const key = (label: string) => `travel-${label}-${Date.now()}-${++keySeq}`;
 
 export function travelContract(harness: () => ContractHarness): void {
   const h = harness;
