@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: message path benchmark on a real server over loopback WebSockets, then the cost of
- * redaction per message (bench/redaction.ts).
+ * redaction per message (bench/redaction.ts), then the assistant's cold start and turn latency (bench/assistant.ts).
  * N cardmember sockets each send M messages one at a time (send -> wait for ack), on SQLite and, when
  * reachable, PostgreSQL. Prints a table and writes bench/results/latest.json.
  * Bounded in count and time; talks only to 127.0.0.1.
@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { teardown as dropTestSchemas } from '../packages/server/test/global-setup.js';
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
+import { benchAssistant } from './assistant.js';
 import { benchRedaction } from './redaction.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
@@ -99,10 +100,20 @@ console.table(results);
 // Redaction alone, in process: its share of every message's path (µs per message).
 const redaction = benchRedaction();
 console.table(redaction);
+// The assistant: cold start, NLU per message, whole turns (NLU + flow + store).
+const assistant = await benchAssistant();
+console.table([
+  { measure: `cold start (${assistant.engine})`, ms: assistant.coldStart.firstClassifyMs },
+  { measure: 'NLU p50', ms: assistant.nlu.p50Ms },
+  { measure: 'NLU p99', ms: assistant.nlu.p99Ms },
+  { measure: 'turn p50', ms: assistant.turns.p50Ms },
+  { measure: 'turn p99', ms: assistant.turns.p99Ms },
+]);
 const out = path.resolve(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(
   path.join(out, 'latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, results, redaction }, null, 2) + '\n',
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, results, redaction, assistant }, null, 2) +
+    '\n',
 );
 console.log(`wrote ${path.join(out, 'latest.json')}`);

@@ -111,7 +111,7 @@ describe.skipIf(skip)('end-to-end story in Chromium', () => {
     };
 
     await say(cm, 'Hello there');
-    await log.getByText('Hello again').waitFor();
+    await log.getByText('How can I help you today?').waitFor();
     await say(cm, 'I would like a live agent please');
     const queueStatus = cm.getByTestId('cc-queue-status');
     await expect
@@ -159,7 +159,7 @@ describe.skipIf(skip)('end-to-end story in Chromium', () => {
     const agLog = ag.getByTestId('console-log');
     await agLog.getByText('I would like a live agent please').waitFor();
     // The assistant's part of the transcript is there above.
-    await agLog.getByText('Hello again', { exact: false }).first().waitFor();
+    await agLog.getByText('How can I help you today?', { exact: false }).first().waitFor();
     if (mode === 'mouse') {
       // The customer panel beside the chat names the card the chat came from, by its last 4 only.
       const context = ag.getByTestId('console-context');

@@ -36,6 +36,8 @@ for (const project of [...packages.map((p) => `packages/${p}/tsconfig.json`), 'e
 ok = run('lint', 'npx', ['eslint', '.']) && ok;
 ok = run('format', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']) && ok;
 ok = run('build clients', 'npm', ['run', 'build', '--silent']) && ok;
+// The shipped NLU model, once, before the workers that load it (skipped when up to date).
+ok = run('build NLU model', 'node', ['--import', 'tsx', 'packages/server/src/cli.ts', 'nlu', 'build']) && ok;
 
 const vitest = (label, db, filters) => {
   const file = path.join(outDir, `vitest-${db}.json`);

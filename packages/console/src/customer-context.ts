@@ -4,6 +4,7 @@
  * the component only lays it out.
  */
 import type {
+  AssistantBrief,
   CardStatus,
   ConversationView,
   CustomerContextResponse,
@@ -68,6 +69,8 @@ export interface CustomerPanelView {
   transactions: Section<PanelTransaction>;
   /** Notes for unavailable sections this console does not know by name. */
   otherNotes: ConsoleKey[];
+  /** The assistant's hand-over note, shown first; null when the assistant has nothing to pass on. */
+  assistant: AssistantBrief | null;
 }
 
 const list = <T>(value: T[] | null | undefined): T[] => (Array.isArray(value) ? value : []);
@@ -154,5 +157,6 @@ export function shapeContext(data: CustomerContextResponse, conversation: Conver
     otherCards: section(unavailable.has('cards'), 'context.unavailable.cards', otherCards),
     transactions: section(unavailable.has('transactions'), 'context.unavailable.transactions', transactions),
     otherNotes: [...unavailable].some((name) => !KNOWN_SECTIONS.has(name)) ? ['context.unavailable.other'] : [],
+    assistant: data.assistant ?? null,
   };
 }

@@ -245,6 +245,48 @@ export interface DisputeEligibility {
   daysRemaining: number | null;
 }
 
+// ------------------------------------------------------------------ disputes
+
+/** What the cardmember says is wrong with the charge. */
+export type DisputeReason = 'unauthorized' | 'duplicate' | 'not_received' | 'wrong_amount' | 'cancelled';
+
+export type DisputeStatus = 'open' | 'acknowledged' | 'resolved_in_favor' | 'resolved_against' | 'withdrawn';
+
+/** A billing-error dispute of one charge (Fair Credit Billing Act). */
+export interface Dispute {
+  id: string;
+  /** What the cardmember quotes, e.g. `DSP-7K2M9QXA`. */
+  reference: string;
+  cardId: string;
+  cardLast4: string;
+  transactionId: string;
+  merchant: string;
+  /** The amount held out of collection while the dispute is open. */
+  amountCents: number;
+  reason: DisputeReason;
+  description: string | null;
+  status: DisputeStatus;
+  /** The day the cardmember told us: the FCBA clocks start here. */
+  noticeDate: string;
+  /** The statement the charge first appeared on; null when it was not billed yet. */
+  statementClosingDate: string | null;
+  /** Written acknowledgement due (notice + 30 days). */
+  acknowledgeBy: string;
+  /** Resolution due: two complete billing cycles after the notice, never more than 90 days. */
+  resolveBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface OpenDisputeInput {
+  transactionId: string;
+  reason: DisputeReason;
+  /** The cardmember's own words, up to 1000 characters. */
+  description?: string;
+  /** When the cardmember told us, if not today (e.g. a letter that arrived earlier). */
+  noticeDate?: string;
+}
+
 // ------------------------------------------------------------------ rewards and benefits
 
 export interface RewardsSummary {

@@ -174,6 +174,21 @@ export interface ConversationDetailResponse {
   messages: Message[];
 }
 
+/** The assistant's hand-over note: read first by the agent who picks the chat up. */
+export interface AssistantBrief {
+  /** One or two English sentences: why the chat was handed over and what was done. */
+  summary: string | null;
+  /** Why it was handed over: an intent id, `not_understood`, ... */
+  reason: string | null;
+  teamId: string | null;
+  /** Intent ids the cardmember raised, in order. */
+  topics: string[];
+  /** What the assistant did, with reference numbers. */
+  done: Array<{ description: string; reference: string | null; at: string | null }>;
+  /** A task the assistant was in the middle of: its intent and the details gathered so far. */
+  openTask: { intent: string; details: Record<string, string> } | null;
+}
+
 /** GET /api/conversations/:id/context: the agent's customer context panel. */
 export interface CustomerContextResponse {
   conversationId: string;
@@ -183,6 +198,8 @@ export interface CustomerContextResponse {
   cards: CardSummary[];
   recentTransactions: Transaction[];
   openReplacements: Replacement[];
+  /** What the virtual assistant learnt and did before a person took over; null if it has nothing. */
+  assistant: AssistantBrief | null;
   /** Sections the accounts core could not answer; the panel says so instead of failing whole. */
   unavailable: string[];
 }

@@ -15,7 +15,13 @@ import { AgentsService } from './agents/agents.service.js';
 import { agentRoutes } from './agents/agents.routes.js';
 import { AgentsStore } from './agents/agents.store.js';
 import type { Assistant } from './assistant/assistant.js';
-import { RulesAssistant } from './assistant/rules-assistant.js';
+import { AssistantStateStore } from './assistant/dialogue/state.js';
+import { ALL_FLOWS } from './assistant/flows/index.js';
+import { knowledgeBase } from './assistant/knowledge/knowledge-base.js';
+import type { NluEngine } from './assistant/nlu/engine.js';
+import { defaultNluEngine } from './assistant/nlu/default-engine.js';
+import { detectLanguage } from './assistant/nlu/language.js';
+import { VirtualAssistant } from './assistant/virtual-assistant.js';
 import { InProcessBus, type Bus } from './bus/bus.js';
 import { CardmembersStore } from './cardmembers/cardmembers.store.js';
 import type { Config } from './config.js';
@@ -31,6 +37,7 @@ import { registerInputGuard } from './security/input-guard.js';
 import { RateLimits, registerHttpRateLimits, type LimiterFactory } from './security/rate-limits.js';
 import { stepUpRoutes } from './security/stepup.routes.js';
 import { StepUpService } from './security/stepup.service.js';
+import type { Actor } from './security/access.js';
 import { StepUpStore } from './security/stepup.store.js';
 import { demoLoginsForSite, seedDemo } from './seed/demo.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -43,6 +50,8 @@ export interface AppOverrides {
   clock?: Clock;
   bus?: Bus;
   assistant?: Assistant;
+  /** The NLU engine of the virtual assistant (default: the shipped model). */
+  nlu?: NluEngine;
   redactor?: Redactor;
   logger?: Logger;
   /** A bank's own core instead of the embedded one. */
@@ -87,11 +96,45 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const sessions = new SessionsStore(store.db, clock, { staffIdleSeconds: config.staffSessionIdleSeconds });
   const agentsStore = new AgentsStore(store.db);
   const cardmembers = new CardmembersStore(store.db);
+  // The assistant acts through the actions service and asks for step-up through its service; both
+  // need the conversation service, which needs the assistant: they are bound once built, below.
+  const late: { actions?: AccountActionsService; stepup?: StepUpService } = {};
+  const conversationsStore = new ConversationsStore(store.db);
+  const assistantStates = new AssistantStateStore(store.db);
+  const assistant =
+    o.assistant ??
+    new VirtualAssistant({
+      nlu: o.nlu ?? (await defaultNluEngine()),
+      flows: ALL_FLOWS,
+      states: assistantStates,
+      accounts,
+      actions: () => late.actions!,
+      requestStepUp: async (conversationId) => {
+        const row = await conversationsStore.get(conversationId);
+        const stepup = late.stepup;
+        if (!row || !stepup || !(await stepup.methodsFor(row)).includes('device')) return null;
+        // The cardmember asked for the action that needs it: the prompt is theirs.
+        const actor: Actor = {
+          role: 'cardmember',
+          cardmemberId: row.cardmember_id,
+          cardId: row.card_id,
+          sessionHash: 'assistant',
+          firstName: row.cm_first_name,
+          language: row.language,
+        };
+        const r = await stepup.requestDevicePrompt(actor, conversationId, {});
+        return r.prompt?.deviceName ?? null;
+      },
+      knowledge: (query, lang) => knowledgeBase().search(query, lang, 1)[0] ?? null,
+      detectLanguage: (text) => detectLanguage(text),
+      clock,
+      logger,
+    });
   const conversations = new ConversationService({
     store: new ConversationsStore(store.db),
     agents: agentsStore,
     bus,
-    assistant: o.assistant ?? new RulesAssistant(),
+    assistant,
     redactor,
     clock,
     logger,
@@ -122,13 +165,15 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const accountActions = new AccountActionsService({
     accounts,
     conversations,
-    conversationsStore: new ConversationsStore(store.db),
+    conversationsStore,
     stepup,
     stepupStore,
     bus,
     clock,
     redactor,
   });
+  late.stepup = stepup;
+  late.actions = accountActions;
 
   const http = await createHttp({ logger, secureCookies: config.secureCookies });
   // Before any route or plugin, so the per-IP limits cover the site's sign-in too.
@@ -137,7 +182,10 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   registerInputGuard(http);
   widgetRoutes(http, { identity, conversations, sessions, bus });
   staffConversationRoutes(http, { identity, conversations });
-  accountsRoutes(http, { identity, context: new CustomerContextService({ accounts, conversations }) });
+  accountsRoutes(http, {
+    identity,
+    context: new CustomerContextService({ accounts, conversations, assistantBrief: (id) => assistantStates.brief(id) }),
+  });
   stepUpRoutes(http, { identity, stepup });
   accountActionRoutes(http, { identity, actions: accountActions });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });

@@ -7,6 +7,7 @@
  *                             --cardmembers, N generated cardmembers too (gen_1..gen_N)
  *   carechat redact [TEXT]    redact one text, or JSON lines {"text": "..."} from stdin
  *   carechat totp EMAIL       the current sign-in code of a demo agent (never in production)
+ *   carechat nlu ...          classify, train, evaluate, build the NLU model (cli/nlu.ts)
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from './config.js';
@@ -18,8 +19,9 @@ import { DEMO_AGENTS, seedDemo } from './seed/demo.js';
 import { generateCardmembers } from './seed/generator.js';
 import { SEED_TABLES } from './seed/rows.js';
 import { openStore } from './store/db.js';
+import { nlu, NLU_USAGE } from './cli/nlu.js';
 
-const USAGE = `usage: carechat <serve|migrate|seed|redact|totp> [args]
+const USAGE = `usage: carechat <serve|migrate|seed|redact|totp|nlu> [args]
 
   serve              start the server
   migrate            apply database migrations (DATABASE_URL or the embedded SQLite file)
@@ -29,7 +31,7 @@ const USAGE = `usage: carechat <serve|migrate|seed|redact|totp> [args]
   redact [TEXT]      print {"text","findings"} for TEXT, or for each JSON line {"text": "..."} on stdin
   totp EMAIL         print the current two-step sign-in code of a demo agent (ana@carechat.test...);
                      refused for other accounts and when NODE_ENV=production
-`;
+${NLU_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return redact(rest);
     case 'totp':
       return totp(rest);
+    case 'nlu':
+      return nlu(rest);
     case undefined:
     case '-h':
     case '--help':

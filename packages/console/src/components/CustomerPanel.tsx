@@ -84,10 +84,43 @@ export function CustomerPanel({ conversation, entry }: CustomerPanelProps) {
   );
 }
 
+/** The assistant's hand-over note: why the chat came to a person and what was already done. */
+function AssistantBriefBlock({ brief }: { brief: NonNullable<CustomerPanelView['assistant']> }) {
+  const { t } = useConsole();
+  const details = brief.openTask ? Object.entries(brief.openTask.details) : [];
+  return (
+    <div class="customer-section assistant-brief" data-testid="console-assistant-brief">
+      <h4>{t('context.assistant.heading')}</h4>
+      {brief.summary && <p>{brief.summary}</p>}
+      {brief.topics.length > 0 && <p>{t('context.assistant.topics', { topics: brief.topics.join(', ') })}</p>}
+      {brief.openTask && (
+        <p>
+          {t('context.assistant.openTask', { intent: brief.openTask.intent })}
+          {details.length > 0 && ` (${details.map(([k, v]) => `${k}: ${v}`).join('; ')})`}
+        </p>
+      )}
+      {brief.done.length > 0 && (
+        <>
+          <p class="strong">{t('context.assistant.done')}</p>
+          <ul class="customer-list">
+            {brief.done.map((d, i) => (
+              <li key={i}>
+                {d.description}
+                {d.reference && ` — ${t('context.assistant.reference', { reference: d.reference })}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 function Details({ view }: { view: CustomerPanelView }) {
   const { t, lang } = useConsole();
   return (
     <>
+      {view.assistant && <AssistantBriefBlock brief={view.assistant} />}
       <dl class="facts">
         <Fact label={t('context.name')}>{view.name}</Fact>
         <Fact label={t('context.language')}>{languageName(t, view.language)}</Fact>

@@ -156,6 +156,7 @@ export function buildCustomerContext(overrides: Partial<CustomerContextResponse>
       buildTransaction({ id: 'tx_2', date: '2025-01-03', status: 'pending', postedOn: null, merchant: 'Grocer' }),
     ],
     openReplacements: [buildReplacement()],
+    assistant: null,
     unavailable: [],
     ...overrides,
   };

@@ -18,6 +18,7 @@ import type { StepUpStore } from '../security/stepup.store.js';
 import { iso, type Clock } from '../shared/clock.js';
 import { AppError, badRequest, conflict } from '../shared/errors.js';
 import type { AccountsPort, Caller } from './accounts.port.js';
+import { DISPUTE_REASONS } from './rules/disputes.rules.js';
 
 /** The assistant acting for the chat's cardmember. */
 export interface AssistantActor {
@@ -118,6 +119,17 @@ export const ACCOUNT_ACTIONS = {
   requestLateFeeGoodwill: op(
     z.object({ cardId: CardId, feeId: z.string().max(64).optional() }).strict(),
     (p, c, i, k) => p.requestLateFeeGoodwill(c, { ...i, cardId: i.cardId! }, k),
+  ),
+  openDispute: op(
+    z
+      .object({
+        transactionId: z.string().min(1).max(64),
+        reason: z.enum(DISPUTE_REASONS),
+        description: z.string().trim().max(1000).optional(),
+        noticeDate: IsoDay.optional(),
+      })
+      .strict(),
+    (p, c, i, k) => p.openDispute(c, i, k),
   ),
   redeemPayWithPoints: op(z.object({ transactionId: z.string().min(1).max(64) }).strict(), (p, c, i, k) =>
     p.redeemPayWithPoints(c, i, k),

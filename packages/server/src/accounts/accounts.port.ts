@@ -62,6 +62,8 @@ import type {
   Fee,
   GoodwillResult,
   DisputeEligibility,
+  Dispute,
+  OpenDisputeInput,
   RewardsSummary,
   PayWithPointsResult,
   Benefit,
@@ -131,6 +133,13 @@ export interface AccountsPort {
     idempotencyKey: string,
   ): Promise<GoodwillResult>;
   checkDisputeEligibility(caller: Caller, transactionId: string): Promise<DisputeEligibility>;
+
+  // disputes
+  openDispute(caller: Caller, input: OpenDisputeInput, idempotencyKey: string): Promise<Dispute>;
+  /** The cardmember's disputes, newest first; with `cardId` only those of that card's charges. */
+  listDisputes(caller: Caller, cardId?: string): Promise<Dispute[]>;
+  /** By id or by reference (`DSP-...`, any case). */
+  getDispute(caller: Caller, disputeIdOrReference: string): Promise<Dispute>;
 
   // rewards and benefits
   getRewards(caller: Caller, cardId: string): Promise<RewardsSummary>;

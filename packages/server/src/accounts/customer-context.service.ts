@@ -19,7 +19,14 @@ import {
 export type CustomerContext = CustomerContextResponse;
 
 export class CustomerContextService {
-  constructor(private readonly d: { accounts: AccountsPort; conversations: ConversationService }) {}
+  constructor(
+    private readonly d: {
+      accounts: AccountsPort;
+      conversations: ConversationService;
+      /** The assistant's hand-over note (dialogue state + queueing summary). */
+      assistantBrief: (conversationId: string) => Promise<CustomerContextResponse['assistant']>;
+    },
+  ) {}
 
   async forConversation(actor: Actor, conversationId: string): Promise<CustomerContext> {
     if (actor.role === 'cardmember') throw new AccountsError('not_found', 'Conversation not found.');
@@ -43,13 +50,14 @@ export class CustomerContextService {
         throw err;
       }
     };
-    const [card, cards, recentTransactions, replacements] = await Promise.all([
+    const [card, cards, recentTransactions, replacements, assistant] = await Promise.all([
       section('card', null as CardDetail | null, () => this.d.accounts.getCard(caller, row.card_id)),
       section('cards', [] as CardSummary[], () => this.d.accounts.listCards(caller)),
       section('transactions', [] as Transaction[], () =>
         this.d.accounts.listTransactions(caller, { cardId: row.card_id, limit: 10 }),
       ),
       section('replacements', [] as Replacement[], () => this.d.accounts.listReplacements(caller)),
+      this.d.assistantBrief(conversationId),
     ]);
     return {
       conversationId,
@@ -63,6 +71,7 @@ export class CustomerContextService {
       cards,
       recentTransactions,
       openReplacements: replacements.filter((r) => r.status !== 'delivered'),
+      assistant,
       unavailable,
     };
   }

@@ -6,13 +6,19 @@ import type { Language } from '@carechat/protocol';
 
 export interface AssistantContext {
   conversationId: string;
+  cardmemberId: string;
+  /** The card the chat was opened from. */
+  cardId: string;
   language: Language;
   status: 'bot' | 'queued' | 'assigned' | 'closed';
   cardmemberFirstName: string;
   cardLast4: string;
+  /** Step-up assurance of the chat right now (sensitive account changes need `verified`). */
+  assurance: 'session' | 'verified';
   /** Only the redacted text ever reaches the assistant. */
   text: string;
-  queue?: { position: number; estimatedWaitSeconds: number } | null;
+  /** While waiting for an agent: place, estimate, and the queue's team and the chat's priority. */
+  queue?: { position: number; estimatedWaitSeconds: number; teamId?: string; priority?: number } | null;
 }
 
 export interface AssistantReply {
@@ -23,7 +29,7 @@ export interface AssistantReply {
 export interface AssistantDecision {
   replies: AssistantReply[];
   /** Hand the chat to a human team. */
-  handoff?: { teamId: string; reason: string; priority?: number };
+  handoff?: { teamId: string; reason: string; priority?: number; summary?: string };
   /** Switch the conversation's language (e.g. "¿puedo hablar en español?"). */
   language?: Language;
 }

@@ -26,6 +26,7 @@ import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database } from '../store/schema.js';
 import { authorize, can, queueScope, type Action } from '../security/access.js';
+import { effectiveLevel } from '../security/stepup.policy.js';
 import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../security/access-audit.js';
 import { canAccept, canWrite, type Actor } from './conversations.policy.js';
 import { presentConversation, presentMessage } from './conversations.presenter.js';
@@ -183,6 +184,9 @@ export class ConversationService {
     const row = (await this.d.store.get(id))!;
     const greeting = this.d.assistant.greet({
       conversationId: id,
+      cardmemberId: row.cardmember_id,
+      cardId: row.card_id,
+      assurance: effectiveLevel(row, this.d.clock.now()),
       language: row.language,
       status: row.status,
       cardmemberFirstName: row.cm_first_name,
@@ -277,19 +281,27 @@ export class ConversationService {
     const row = await this.d.store.get(conversationId);
     if (!row || (row.status !== 'bot' && row.status !== 'queued')) return;
     const queue = await this.queueInfo(row);
+    const waiting = queue ? { ...queue, priority: row.priority } : null;
     const decision = await this.d.assistant.respond({
       conversationId,
+      cardmemberId: row.cardmember_id,
+      cardId: row.card_id,
+      assurance: effectiveLevel(row, this.d.clock.now()),
       language: row.language,
       status: row.status,
       cardmemberFirstName: row.cm_first_name,
       cardLast4: row.card_last4,
       text,
-      queue,
+      queue: waiting,
     });
     await this.applyDecision(row, decision);
   }
 
   private async applyDecision(row: ConversationRow, decision: AssistantDecision): Promise<void> {
+    if (decision.language && decision.language !== row.language) {
+      await this.changeLanguage(row, decision.language);
+      row = (await this.d.store.get(row.id)) ?? row;
+    }
     for (const reply of decision.replies) {
       await this.appendAndPublish(row.id, {
         clientMsgId: null,
@@ -301,15 +313,48 @@ export class ConversationService {
         meta: reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {},
       });
     }
-    if (decision.handoff && row.status === 'bot') {
-      await this.enqueue(row.id, decision.handoff.teamId, decision.handoff.priority ?? 0, decision.handoff.reason);
+    // The assistant passes a handoff for a waiting chat only when it is urgent (fraud in progress).
+    const h = decision.handoff;
+    if (h && row.status === 'queued' && ((h.priority ?? 0) > row.priority || h.teamId !== row.team_id)) {
+      await this.requeue(row, h.teamId, h.priority ?? 0, h.reason);
+    } else if (h && row.status === 'bot') {
+      await this.enqueue(row.id, h.teamId, h.priority ?? 0, h.reason, h.summary);
+    }
+  }
+
+  /** The assistant switched language ("¿podemos hablar en español?"): later turns and the queue use it. */
+  private async changeLanguage(row: ConversationRow, language: Language): Promise<void> {
+    const now = iso(this.d.clock.now());
+    await this.d.store.transaction(async (tx) => {
+      await this.d.store.update(tx, row.id, { language, updated_at: now });
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.language_changed',
+        conversationId: row.id,
+        actorType: 'assistant',
+        actorId: null,
+        payload: { from: row.language, to: language },
+        now,
+      });
+    });
+    const view = await this.viewById(row.id);
+    if (view) {
+      await this.d.bus.publish(channels.conversation(row.id), {
+        name: 'conversation.updated',
+        payload: { conversation: view },
+      });
     }
   }
 
   // ------------------------------------------------------------------ queue and agents
 
   /** Puts a conversation in the queue of (team, language). */
-  async enqueue(conversationId: string, teamId: string, priority: number, reason: string): Promise<void> {
+  async enqueue(
+    conversationId: string,
+    teamId: string,
+    priority: number,
+    reason: string,
+    summary?: string,
+  ): Promise<void> {
     const now = iso(this.d.clock.now());
     const row = await this.d.store.get(conversationId);
     if (!row || row.status !== 'bot') return;
@@ -328,12 +373,36 @@ export class ConversationService {
         conversationId,
         actorType: 'assistant',
         actorId: null,
-        payload: { teamId, reason, priority },
+        // The assistant's summary travels with the event: the agent reads it first on pickup.
+        payload: { teamId, reason, priority, ...(summary ? { summary } : {}) },
         now,
       });
       return this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
     });
     await this.publishMessage(message);
+    await this.publishQueueChange(teamId, row.language);
+  }
+
+  /** A waiting chat becomes more urgent (fraud in progress): to that team's queue, ahead of others. */
+  private async requeue(row: ConversationRow, teamId: string, priority: number, reason: string): Promise<void> {
+    const now = iso(this.d.clock.now());
+    const previousTeam = row.team_id;
+    const team = await this.d.agents.team(teamId);
+    const teamName = (row.language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
+    const message = await this.d.store.transaction(async (tx) => {
+      await this.d.store.update(tx, row.id, { team_id: teamId, priority, updated_at: now });
+      await this.d.store.recordEvent(tx, {
+        type: 'conversation.requeued',
+        conversationId: row.id,
+        actorType: 'assistant',
+        actorId: null,
+        payload: { from: previousTeam, teamId, reason, priority },
+        now,
+      });
+      return this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+    });
+    await this.publishMessage(message);
+    if (previousTeam !== teamId) await this.publishQueueChange(previousTeam, row.language);
     await this.publishQueueChange(teamId, row.language);
   }
 

@@ -55,7 +55,7 @@ describe('step-up policy: the table', () => {
   });
 
   it('classifies every port operation (the table is a Record over the port)', () => {
-    expect(Object.keys(REQUIRED_ASSURANCE)).toHaveLength(37);
+    expect(Object.keys(REQUIRED_ASSURANCE)).toHaveLength(40);
     for (const level of Object.values(REQUIRED_ASSURANCE)) expect(['session', 'verified']).toContain(level);
   });
 });

@@ -51,6 +51,10 @@ export const REQUIRED_ASSURANCE: Readonly<Record<AccountOperation, AssuranceLeve
   listFees: 'session',
   requestLateFeeGoodwill: 'session',
   checkDisputeEligibility: 'session',
+  // disputes (opening one moves no money and changes nobody's access)
+  openDispute: 'session',
+  listDisputes: 'session',
+  getDispute: 'session',
   // rewards and benefits
   getRewards: 'session',
   listPayWithPointsEligible: 'session',

@@ -25,7 +25,7 @@ export const DEMO_CARDMEMBERS = PERSONAS.map((p) => ({
 }));
 
 export const DEMO_TEAMS = [
-  { id: 'general', en: 'General', es: 'General' },
+  { id: 'general', en: 'Customer Care', es: 'Atención al Cliente' },
   { id: 'disputes', en: 'Disputes', es: 'Disputas' },
   { id: 'credit', en: 'Credit', es: 'Crédito' },
   { id: 'rewards', en: 'Rewards', es: 'Recompensas' },

@@ -12,6 +12,8 @@ import * as m0001 from './migrations/0001_init.js';
 import * as m0002 from './migrations/0002_accounts.js';
 import * as m0003staffTotp from './migrations/0003_staff_totp.js';
 import * as m0004stepup from './migrations/0004_stepup.js';
+import * as m0005disputes from './migrations/0005_disputes.js';
+import * as m0006assistant from './migrations/0006_assistant.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '0002_accounts': m0002,
   '0003_staff_totp': m0003staffTotp,
   '0004_stepup': m0004stepup,
+  '0005_disputes': m0005disputes,
+  '0006_assistant': m0006assistant,
 };
 
 /** Opens the database described by config and runs pending migrations. */

@@ -285,6 +285,29 @@ export interface TransactionsTable {
   statement_id: string | null;
   is_foreign: number;
   pwp_redeemed: number;
+  /** The dispute opened on this charge (0005_disputes); optional because a new charge has none. */
+  dispute_id?: string | null;
+}
+
+/** A billing-error dispute of one charge. `amount_cents` is not collectible while open or acknowledged. */
+export interface DisputesTable {
+  id: string;
+  /** `DSP-` + 8 Crockford base32 characters, unique. */
+  reference: string;
+  cardmember_id: string;
+  account_id: string;
+  card_id: string;
+  transaction_id: string;
+  amount_cents: number;
+  reason: 'unauthorized' | 'duplicate' | 'not_received' | 'wrong_amount' | 'cancelled';
+  description: string | null;
+  status: 'open' | 'acknowledged' | 'resolved_in_favor' | 'resolved_against' | 'withdrawn';
+  notice_date: string;
+  statement_closing_date: string | null;
+  acknowledge_by: string;
+  resolve_by: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface PaymentsTable {
@@ -405,6 +428,13 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** The assistant's dialogue state per conversation (0006_assistant): JSON, see assistant/dialogue/state.ts. */
+export interface AssistantStatesTable {
+  conversation_id: string;
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
   cardmembers: CardmembersTable;
   cards: CardsTable;
@@ -434,6 +464,8 @@ export interface Database {
   travel_bookings: TravelBookingsTable;
   travel_notices: TravelNoticesTable;
   credit_limit_requests: CreditLimitRequestsTable;
+  disputes: DisputesTable;
+  assistant_states: AssistantStatesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   stepup_prompts: StepupPromptsTable;

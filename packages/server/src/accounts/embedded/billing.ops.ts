@@ -16,7 +16,6 @@ import type {
 import {
   billingFigures,
   defaultGoodwillFee,
-  disputeEligibility,
   dueDateChangeDecision,
   GOODWILL_POLICY,
   lateFeeGoodwillDecision,
@@ -28,6 +27,7 @@ import {
   type PaymentFacts,
   type StatementFacts,
 } from '../rules/billing.rules.js';
+import { disputeEligibilityOf } from '../rules/disputes.rules.js';
 import {
   accountForCard,
   auditRead,
@@ -290,16 +290,17 @@ export async function checkDisputeEligibility(
     .leftJoin('statements as s', (j) =>
       j.onRef('s.id', '=', 't.statement_id').onRef('s.account_id', '=', 't.account_id'),
     )
-    .select(['t.id', 't.amount_cents', 't.status', 's.closing_date'])
+    .select(['t.id', 't.amount_cents', 't.status', 't.dispute_id', 's.closing_date'])
     .where('t.id', '=', transactionId)
     .where('a.cardmember_id', '=', caller.onBehalfOf)
     .executeTakeFirst();
   if (!row) throw notFound('Transaction');
-  const d = disputeEligibility({
+  const d = disputeEligibilityOf({
     today: todayOf(ctx),
     amountCents: Number(row.amount_cents),
     status: row.status,
     statementClosingDate: row.closing_date ?? null,
+    disputed: row.dispute_id !== null && row.dispute_id !== undefined,
   });
   await auditRead(ctx, caller, 'checkDisputeEligibility', 'transaction', row.id);
   return { transactionId: row.id, ...d };

@@ -17,6 +17,7 @@ import type {
   CreditLimitDecision,
   CreditLimitEligibility,
   CreditLimitInfo,
+  Dispute,
   DisputeEligibility,
   DueDateChangeResult,
   Fee,
@@ -24,6 +25,7 @@ import type {
   LockResult,
   LostStolenResult,
   NewAuthorizedUser,
+  OpenDisputeInput,
   PayWithPointsResult,
   Payment,
   ProductChangeInfo,
@@ -42,6 +44,7 @@ import type {
 import * as profile from './profile.ops.js';
 import * as cards from './cards.ops.js';
 import * as billing from './billing.ops.js';
+import * as disputes from './disputes.ops.js';
 import * as rewards from './rewards.ops.js';
 import * as credit from './credit.ops.js';
 import * as travel from './travel.ops.js';
@@ -172,6 +175,18 @@ export class EmbeddedAccounts implements AccountsPort {
 
   checkDisputeEligibility(caller: Caller, transactionId: string): Promise<DisputeEligibility> {
     return billing.checkDisputeEligibility(this.ctx, caller, transactionId);
+  }
+
+  openDispute(caller: Caller, input: OpenDisputeInput, idempotencyKey: string): Promise<Dispute> {
+    return disputes.openDispute(this.ctx, caller, input, idempotencyKey);
+  }
+
+  listDisputes(caller: Caller, cardId?: string): Promise<Dispute[]> {
+    return disputes.listDisputes(this.ctx, caller, cardId);
+  }
+
+  getDispute(caller: Caller, disputeIdOrReference: string): Promise<Dispute> {
+    return disputes.getDispute(this.ctx, caller, disputeIdOrReference);
   }
 
   getRewards(caller: Caller, cardId: string): Promise<RewardsSummary> {

@@ -4,6 +4,7 @@ import { storeUnavailable } from '../../../test/helpers.js';
 import { billingContract } from '../contract/billing.contract.js';
 import { cardsContract } from '../contract/cards.contract.js';
 import { creditContract } from '../contract/credit.contract.js';
+import { disputesContract } from '../contract/disputes.contract.js';
 import { profileContract } from '../contract/profile.contract.js';
 import { rewardsContract } from '../contract/rewards.contract.js';
 import { travelContract } from '../contract/travel.contract.js';
@@ -25,6 +26,7 @@ describe.skipIf(skip)('accounts port contract: embedded core', () => {
   profileContract(harness);
   cardsContract(harness);
   billingContract(harness);
+  disputesContract(harness);
   rewardsContract(harness);
   creditContract(harness);
   travelContract(harness);
