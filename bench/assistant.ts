@@ -9,11 +9,14 @@ import path from 'node:path';
 import { chatHarness, PERSONAS, type PersonaName } from '../packages/server/test/chat-harness.js';
 import { defaultNluEngine } from '../packages/server/src/assistant/nlu/default-engine.js';
 import { buildShippedModel } from '../packages/server/src/assistant/nlu/shipped.js';
+import { percentile } from './stats.js';
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return +(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(2);
-};
+/** Percentile of unsorted times, in ms to 0.01. */
+const pct = (xs: number[], p: number) =>
+  +percentile(
+    [...xs].sort((a, b) => a - b),
+    p,
+  ).toFixed(2);
 
 /** One cardmember's session: questions answered from the accounts, a task started and cancelled. */
 const SCRIPT = [

@@ -5,6 +5,7 @@
  * `npm run bench` includes these rows; `node --import tsx bench/redaction.ts` runs them alone.
  */
 import { PatternRedactor } from '../packages/server/src/redaction/redactor.js';
+import { percentile } from './stats.js';
 
 export interface RedactionResult {
   case: string;
@@ -65,8 +66,6 @@ const CASES: Array<{ name: string; messages: string[] }> = [
   },
 ];
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
-
 /** Runs every case ITERATIONS times after a warm-up and returns µs per message. */
 export function benchRedaction(iterations = ITERATIONS): RedactionResult[] {
   const redactor = new PatternRedactor();
@@ -89,8 +88,8 @@ export function benchRedaction(iterations = ITERATIONS): RedactionResult[] {
       chars: Math.round(c.messages.reduce((a, m) => a + m.length, 0) / c.messages.length),
       messages: iterations,
       usMean: +mean.toFixed(1),
-      usP50: +pct(times, 50).toFixed(1),
-      usP99: +pct(times, 99).toFixed(1),
+      usP50: +percentile(times, 50).toFixed(1),
+      usP99: +percentile(times, 99).toFixed(1),
     });
   }
   return results;

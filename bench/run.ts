@@ -12,6 +12,7 @@ import { teardown as dropTestSchemas } from '../packages/server/test/global-setu
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
 import { benchAssistant } from './assistant.js';
 import { benchRedaction } from './redaction.js';
+import { percentile } from './stats.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50);
@@ -27,8 +28,6 @@ interface Result {
   ackP99Ms: number;
   rssMiB: number;
 }
-
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 
 async function benchStore(store: 'sqlite' | 'postgres'): Promise<Result | null> {
   if (await storeUnavailable(store).catch(() => 'unavailable')) return null;
@@ -82,9 +81,9 @@ async function benchStore(store: 'sqlite' | 'postgres'): Promise<Result | null> 
     messages: latencies.length,
     seconds: +seconds.toFixed(2),
     messagesPerSecond: Math.round(latencies.length / seconds),
-    ackP50Ms: +pct(latencies, 50).toFixed(2),
-    ackP95Ms: +pct(latencies, 95).toFixed(2),
-    ackP99Ms: +pct(latencies, 99).toFixed(2),
+    ackP50Ms: +percentile(latencies, 50).toFixed(2),
+    ackP95Ms: +percentile(latencies, 95).toFixed(2),
+    ackP99Ms: +percentile(latencies, 99).toFixed(2),
     rssMiB: Math.round(process.memoryUsage().rss / 1048576),
   };
 }

@@ -15,11 +15,10 @@ import type { Language } from '@carechat/protocol';
 import { createApp, type App, type AppOverrides } from '../src/app.js';
 import type { Caller, CardSummary } from '../src/accounts/accounts.port.js';
 import { MutableClock } from '../src/accounts/testing/clock.js';
-import { loadConfig } from '../src/config.js';
 import { ConversationsStore, type ConversationRow } from '../src/conversations/conversations.store.js';
 import type { Actor } from '../src/security/access.js';
 import type { MessagesTable } from '../src/store/schema.js';
-import { freshDatabase, TEST_SECRET } from './helpers.js';
+import { freshDatabase, testConfig } from './helpers.js';
 
 /** Demo personas (src/seed/personas.ts) and the card their chats open from by default. */
 export const PERSONAS = {
@@ -87,17 +86,7 @@ export interface ChatHarness {
 export async function chatHarness(overrides: AppOverrides & { today?: string } = {}): Promise<ChatHarness> {
   const db = await freshDatabase();
   const clock = new MutableClock(overrides.today ?? '2026-11-25');
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: db.dataDir,
-    LOG_LEVEL: 'silent',
-    IDENTITY_SECRETS: TEST_SECRET,
-    SITE_SESSION_SECRET: 'test-site-session-secret-0123456789abcdef',
-    DEMO: 'true',
-  });
-  config.database = db.config;
+  const config = testConfig(db);
   const app = await createApp(config, { clock, ...overrides });
   const conversations = app.services.conversations;
 

@@ -12,7 +12,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { AUTH_SUBPROTOCOL_PREFIX, SUBPROTOCOL, type ServerFrame } from '@carechat/protocol';
 import { createApp, type App, type AppOverrides } from '../src/app.js';
-import { loadConfig, type DatabaseConfig } from '../src/config.js';
+import { loadConfig, type Config, type DatabaseConfig } from '../src/config.js';
 import { TOTP_WINDOW, totpCode, totpStep } from '../src/identity/totp.js';
 import { DEMO_AGENTS } from '../src/seed/demo.js';
 
@@ -81,11 +81,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a full carechat on 127.0.0.1 with demo data. */
-export async function startServer(
-  overrides: AppOverrides & { env?: Record<string, string>; db?: 'sqlite' | 'postgres' } = {},
-): Promise<TestServer> {
-  const db = await freshDatabase(overrides.db);
+/** The settings every test app runs with, on `db`; `env` adds or overrides variables. */
+export function testConfig(db: TestDatabase, env: Record<string, string> = {}): Config {
   const config = loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -101,9 +98,18 @@ export async function startServer(
     RATE_LIMIT_STAFF_LOGIN: '100000/60',
     RATE_LIMIT_SITE_LOGIN: '100000/60',
     RATE_LIMIT_SENDS: '100000/60',
-    ...overrides.env,
+    ...env,
   });
   config.database = db.config;
+  return config;
+}
+
+/** Starts a full carechat on 127.0.0.1 with demo data. */
+export async function startServer(
+  overrides: AppOverrides & { env?: Record<string, string>; db?: 'sqlite' | 'postgres' } = {},
+): Promise<TestServer> {
+  const db = await freshDatabase(overrides.db);
+  const config = testConfig(db, overrides.env);
   const app = await createApp(config, overrides);
   const url = (await app.listen()).replace('localhost', '127.0.0.1');
   return {

@@ -22,13 +22,13 @@ import {
   normalizeTransactionFilter,
   schedulePaymentDecision,
   upcomingDueDate,
-  type Decision,
   type FeeFacts,
   type PaymentFacts,
   type StatementFacts,
 } from '../rules/billing.rules.js';
 import { disputeEligibilityOf } from '../rules/disputes.rules.js';
 import {
+  enforce,
   accountForCard,
   auditRead,
   cardFor,
@@ -39,7 +39,6 @@ import {
   notFound,
   nowIso,
   presentTransaction,
-  ruleViolation,
   todayOf,
   type OpsContext,
   type TransactionRow,
@@ -47,13 +46,6 @@ import {
 } from './context.js';
 
 // ------------------------------------------------------------------ helpers
-
-/** Turns a rule's refusal into the port's typed error; passes a decision through. */
-function enforce<T>(d: Decision<T>): { ok: true } & T {
-  if (d.ok) return d;
-  if (d.code === 'invalid_input') throw invalid(d.message);
-  throw ruleViolation(d.rule, d.message);
-}
 
 /** Mutation inputs arrive from the assistant's slots: anything but an object is bad input. */
 function inputObject(input: unknown): Record<string, unknown> {

@@ -29,6 +29,19 @@ export const ruleViolation = (rule: string, message: string, details?: Record<st
   new AccountsError('rule_violation', message, rule, details);
 export const notFound = (what: string) => new AccountsError('not_found', `${what} not found.`);
 
+/** What a pure rule answers (`rules/*.rules.ts`): the facts it decided, bad input, or a broken rule. */
+export type RuleAnswer<T> =
+  | ({ ok: true } & T)
+  | { ok: false; code: 'invalid_input'; message: string }
+  | { ok: false; code: 'rule_violation'; rule: string; message: string };
+
+/** A rule's refusal as the port's typed error; its facts otherwise. */
+export function enforce<T>(d: RuleAnswer<T>): { ok: true } & T {
+  if (d.ok) return d;
+  if (d.code === 'invalid_input') throw invalid(d.message);
+  throw ruleViolation(d.rule, d.message);
+}
+
 /** Rejects a caller that names nobody. */
 export function checkCaller(caller: Caller): void {
   if (!caller || typeof caller.onBehalfOf !== 'string' || !caller.onBehalfOf)

@@ -10,13 +10,12 @@ import {
   normalizeDisputeReference,
   openDisputeEligibility,
   openDisputeRequest,
-  type OpenDisputeDecision,
 } from '../rules/disputes.rules.js';
 import {
   auditRead,
   cardFor,
   checkCaller,
-  invalid,
+  enforce,
   mutate,
   newId,
   notFound,
@@ -32,12 +31,6 @@ export type RandomSource = (size: number) => Uint8Array;
 
 /** A collision is one in a trillion; needing this many tries in a row means something else is wrong. */
 const REFERENCE_ATTEMPTS = 5;
-
-function enforce<T>(d: OpenDisputeDecision<T>): { ok: true } & T {
-  if (d.ok) return d;
-  if (d.code === 'invalid_input') throw invalid(d.message);
-  throw ruleViolation(d.rule, d.message);
-}
 
 type DisputeRow = DisputesTable & { merchant: string; card_last4: string };
 
