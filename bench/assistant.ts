@@ -42,7 +42,7 @@ export interface AssistantBench {
 }
 
 export async function benchAssistant(
-  rounds = Number(process.env.BENCH_ASSISTANT_ROUNDS ?? 10),
+  rounds = Number(process.env.BENCH_ASSISTANT_ROUNDS ?? 50),
 ): Promise<AssistantBench> {
   // The model is built ahead of time (npm start / npm test do it): cold start measures loading it.
   buildShippedModel();

@@ -3,6 +3,8 @@
  * interface; the NLU engine, flows and knowledge answers live behind it (see the assistant issue).
  */
 import type { Language } from '@carechat/protocol';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
 
 export interface AssistantContext {
   conversationId: string;
@@ -32,6 +34,11 @@ export interface AssistantDecision {
   handoff?: { teamId: string; reason: string; priority?: number; summary?: string };
   /** Switch the conversation's language (e.g. "¿puedo hablar en español?"). */
   language?: Language;
+  /**
+   * The assistant's own writes for this turn (its dialogue state), run in the same transaction as the
+   * replies: a node dying mid-turn leaves either both or neither.
+   */
+  commit?: (tx: Transaction<Database>) => Promise<void>;
 }
 
 export interface Assistant {

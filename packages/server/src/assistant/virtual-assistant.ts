@@ -100,7 +100,6 @@ export class VirtualAssistant implements Assistant {
       accountsFor: (runId) => this.accountsFor(ctx.conversationId, caller, runId),
       requestStepUp: () => this.d.requestStepUp(ctx.conversationId),
     });
-    await this.d.states.save(ctx.conversationId, state, iso(this.d.clock.now()));
     this.d.logger.debug(
       { conversationId: ctx.conversationId, intent: prediction.intent, confidence: prediction.confidence },
       'assistant turn',
@@ -115,6 +114,7 @@ export class VirtualAssistant implements Assistant {
         priority: result.handoff.priority,
         summary: result.handoff.summary,
       },
+      commit: (tx) => this.d.states.save(ctx.conversationId, state, iso(this.d.clock.now()), tx),
     };
   }
 

@@ -297,51 +297,63 @@ export class ConversationService {
     await this.applyDecision(row, decision);
   }
 
+  /**
+   * One transaction per turn: the language switch, every reply and the assistant's own state commit
+   * together, then the events go out; a handoff follows in its own transaction.
+   */
   private async applyDecision(row: ConversationRow, decision: AssistantDecision): Promise<void> {
-    if (decision.language && decision.language !== row.language) {
-      await this.changeLanguage(row, decision.language);
-      row = (await this.d.store.get(row.id)) ?? row;
+    const now = iso(this.d.clock.now());
+    const language = decision.language && decision.language !== row.language ? decision.language : null;
+    const messages = await this.d.store.transaction(async (tx) => {
+      if (language) {
+        await this.d.store.update(tx, row.id, { language, updated_at: now });
+        await this.d.store.recordEvent(tx, {
+          type: 'conversation.language_changed',
+          conversationId: row.id,
+          actorType: 'assistant',
+          actorId: null,
+          payload: { from: row.language, to: language },
+          now,
+        });
+      }
+      const stored: Message[] = [];
+      for (const reply of decision.replies) {
+        const { row: m } = await this.d.store.append(
+          tx,
+          row.id,
+          {
+            clientMsgId: null,
+            authorType: 'assistant',
+            authorId: null,
+            authorName: 'Assistant',
+            kind: 'text',
+            body: reply.text,
+            meta: reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {},
+          },
+          now,
+        );
+        stored.push(presentMessage(m));
+      }
+      await decision.commit?.(tx);
+      return stored;
+    });
+    if (language) {
+      row = { ...row, language };
+      const view = await this.viewById(row.id);
+      if (view) {
+        await this.d.bus.publish(channels.conversation(row.id), {
+          name: 'conversation.updated',
+          payload: { conversation: view },
+        });
+      }
     }
-    for (const reply of decision.replies) {
-      await this.appendAndPublish(row.id, {
-        clientMsgId: null,
-        authorType: 'assistant',
-        authorId: null,
-        authorName: 'Assistant',
-        kind: 'text',
-        body: reply.text,
-        meta: reply.quickReplies?.length ? { quickReplies: reply.quickReplies } : {},
-      });
-    }
+    for (const message of messages) await this.publishMessage(message);
     // The assistant passes a handoff for a waiting chat only when it is urgent (fraud in progress).
     const h = decision.handoff;
     if (h && row.status === 'queued' && ((h.priority ?? 0) > row.priority || h.teamId !== row.team_id)) {
       await this.requeue(row, h.teamId, h.priority ?? 0, h.reason);
     } else if (h && row.status === 'bot') {
       await this.enqueue(row.id, h.teamId, h.priority ?? 0, h.reason, h.summary);
-    }
-  }
-
-  /** The assistant switched language ("¿podemos hablar en español?"): later turns and the queue use it. */
-  private async changeLanguage(row: ConversationRow, language: Language): Promise<void> {
-    const now = iso(this.d.clock.now());
-    await this.d.store.transaction(async (tx) => {
-      await this.d.store.update(tx, row.id, { language, updated_at: now });
-      await this.d.store.recordEvent(tx, {
-        type: 'conversation.language_changed',
-        conversationId: row.id,
-        actorType: 'assistant',
-        actorId: null,
-        payload: { from: row.language, to: language },
-        now,
-      });
-    });
-    const view = await this.viewById(row.id);
-    if (view) {
-      await this.d.bus.publish(channels.conversation(row.id), {
-        name: 'conversation.updated',
-        payload: { conversation: view },
-      });
     }
   }
 
@@ -556,14 +568,6 @@ export class ConversationService {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  private async appendAndPublish(conversationId: string, m: NewMessage): Promise<Message> {
-    const now = iso(this.d.clock.now());
-    const { row } = await this.d.store.transaction((tx) => this.d.store.append(tx, conversationId, m, now));
-    const message = presentMessage(row);
-    await this.publishMessage(message);
-    return message;
-  }
 
   private async systemMessage(
     tx: Transaction<Database>,

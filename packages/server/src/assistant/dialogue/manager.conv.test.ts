@@ -4,7 +4,9 @@
  * first), and the automatic language switch. The complaint flow serves as the task in progress: it
  * asks two questions and changes no account.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ConversationsStore } from '../../conversations/conversations.store.js';
+import { AssistantStateStore } from './state.js';
 import { useChatHarness } from '../flows/testing.js';
 
 const h = useChatHarness();
@@ -102,5 +104,47 @@ describe('dialogue manager', () => {
     expect(turn.replies[1]).toMatch(/Este chat está abierto las 24 horas/);
     expect((await chat.row()).language).toBe('es');
     expect(await chat.lastEvent('conversation.language_changed')).toMatchObject({ from: 'en', to: 'es' });
+  });
+
+  // The replies and the dialogue state commit in one transaction: when either cannot be stored,
+  // neither is, and the next message is answered from the state before the failed turn.
+  it.each([
+    [
+      'the dialogue state',
+      () => vi.spyOn(AssistantStateStore.prototype, 'save').mockRejectedValueOnce(new Error('disk full')),
+    ],
+    [
+      'a reply',
+      () => {
+        const original = ConversationsStore.prototype.append;
+        return vi.spyOn(ConversationsStore.prototype, 'append').mockImplementation(function (
+          this: ConversationsStore,
+          ...args: Parameters<typeof original>
+        ) {
+          if (args[2].authorType === 'assistant') throw new Error('disk full');
+          return original.apply(this, args);
+        });
+      },
+    ],
+  ])("stores a turn's replies and dialogue state together: %s failing loses both", async (_what, fail) => {
+    const chat = await h.open('maria');
+    await chat.say('I want to make a complaint');
+    const spy = fail();
+    try {
+      expect((await chat.say('Fees')).replies).toEqual([]);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    const bodies = await h.app.store.db
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', chat.conversationId)
+      .where('author_type', '=', 'assistant')
+      .execute();
+    // Greeting and the complaint's first question only.
+    expect(bodies).toHaveLength(2);
+    // The complaint still waits for its category: "Fees" answers it now, and the flow moves on.
+    expect((await chat.say('Fees')).text).toBe('Please tell me briefly what happened, in your own words.');
   });
 });

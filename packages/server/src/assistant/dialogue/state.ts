@@ -3,7 +3,9 @@
  * (`assistant_states`, migration 0006) so the next turn can run on any node.
  */
 import type { AssistantBrief } from '@carechat/protocol';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../store/db.js';
+import type { Database } from '../../store/schema.js';
 import type { IntentId } from '../intents.js';
 import type { ActionRecord, Option, SlotKind, Slots } from './flow.js';
 
@@ -70,9 +72,10 @@ export class AssistantStateStore {
     }
   }
 
-  async save(conversationId: string, state: DialogueState, now: string): Promise<void> {
+  /** Stores the state; pass the turn's transaction so it commits together with the replies. */
+  async save(conversationId: string, state: DialogueState, now: string, db: Db | Transaction<Database> = this.db): Promise<void> {
     const json = JSON.stringify(state);
-    await this.db
+    await db
       .insertInto('assistant_states')
       .values({ conversation_id: conversationId, state: json, updated_at: now })
       .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ state: json, updated_at: now }))
