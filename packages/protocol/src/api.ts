@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { CardDetail, CardSummary, Replacement, Transaction } from './accounts.js';
+import { AgentState, ChosenAgentState } from './live.js';
 import { ConversationView, DevicePromptView, Id, Language, Message, Role, StepUpMethod } from './wire.js';
 
 export const ApiErrorCode = z.enum([
@@ -25,6 +26,8 @@ export const ApiErrorCode = z.enum([
   'conversation_not_found',
   'conversation_closed',
   'conversation_not_waiting',
+  'offer_not_found',
+  'offer_closed',
   'step_up_required',
   'verification_failed',
   'verification_locked',
@@ -116,8 +119,9 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
-export const AgentStatus = z.enum(['available', 'away', 'offline']);
-export type AgentStatus = z.infer<typeof AgentStatus>;
+/** An agent's state (see live.ts): the five states of the live-agent floor. */
+export const AgentStatus = AgentState;
+export type AgentStatus = AgentState;
 
 export interface AgentView {
   id: string;
@@ -162,7 +166,8 @@ export interface StaffSessionResponse {
   expiresAt: string;
 }
 
-export const AgentStatusRequest = z.object({ status: AgentStatus });
+/** PUT /api/agents/me/status (wrap_up is entered by the server, not chosen). */
+export const AgentStatusRequest = z.object({ status: ChosenAgentState });
 
 export const ConversationListQuery = z.object({ view: z.enum(['waiting', 'mine']).default('mine') });
 

@@ -7,3 +7,4 @@ export * from './i18n.js';
 export type * from './wire.js';
 export type * from './api.js';
 export type * from './accounts.js';
+export type * from './live.js';

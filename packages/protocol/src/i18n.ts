@@ -35,7 +35,12 @@ type SystemKey =
   | 'agent.left'
   | 'conversation.closed_by_agent'
   | 'conversation.closed_by_cardmember'
-  | 'conversation.closed_by_system';
+  | 'conversation.closed_by_system'
+  | 'conversation.transferred'
+  | 'conversation.escalated'
+  | 'agent.conference_joined'
+  | 'supervisor.joined'
+  | 'handoff.language';
 
 /** Notices the server stores as system messages; clients may re-render them in the viewer's language. */
 export const systemStrings: Table<SystemKey> = {
@@ -46,6 +51,12 @@ export const systemStrings: Table<SystemKey> = {
     'conversation.closed_by_agent': '{name} ended the chat.',
     'conversation.closed_by_cardmember': 'You ended the chat.',
     'conversation.closed_by_system': 'This chat was closed.',
+    'conversation.transferred':
+      'You are being transferred to the {team} team. Everything you have written stays with the chat.',
+    'conversation.escalated': 'A supervisor has been asked to join the chat.',
+    'agent.conference_joined': '{name} joined the chat to help.',
+    'supervisor.joined': '{name}, a supervisor, joined the chat.',
+    'handoff.language': 'One moment: we are connecting you with an agent who speaks {language}.',
   },
   es: {
     'conversation.queued': 'Está en la fila del equipo {team}. Un agente se unirá en breve.',
@@ -54,5 +65,10 @@ export const systemStrings: Table<SystemKey> = {
     'conversation.closed_by_agent': '{name} finalizó el chat.',
     'conversation.closed_by_cardmember': 'Usted finalizó el chat.',
     'conversation.closed_by_system': 'Este chat se cerró.',
+    'conversation.transferred': 'Le estamos transfiriendo al equipo {team}. Todo lo que escribió sigue en el chat.',
+    'conversation.escalated': 'Se pidió a un supervisor que se una al chat.',
+    'agent.conference_joined': '{name} se unió al chat para ayudar.',
+    'supervisor.joined': '{name}, supervisor, se unió al chat.',
+    'handoff.language': 'Un momento: le estamos conectando con un agente que habla {language}.',
   },
 };

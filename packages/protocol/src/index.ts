@@ -2,3 +2,4 @@ export * from './wire.js';
 export * from './api.js';
 export * from './i18n.js';
 export * from './accounts.js';
+export * from './live.js';

@@ -4,6 +4,7 @@
  * See docs/protocol.md for the narrative version.
  */
 import { z } from 'zod';
+import type { BoardFrame, OfferClosedFrame, OfferFrame } from './live.js';
 
 export {
   PROTOCOL_VERSION,
@@ -52,6 +53,13 @@ export const SystemCode = z.enum([
   'conversation.closed_by_agent',
   'conversation.closed_by_cardmember',
   'conversation.closed_by_system',
+  /** Live-agent operations (docs/routing.md): params name the team or agent. */
+  'conversation.transferred',
+  'conversation.escalated',
+  'agent.conference_joined',
+  'supervisor.joined',
+  /** A Spanish chat is passed to a Spanish-speaking agent: "un momento..." */
+  'handoff.language',
 ]);
 export type SystemCode = z.infer<typeof SystemCode>;
 
@@ -66,7 +74,13 @@ export const Message = z.object({
     /** First name for agents, "Assistant" for the bot; null for system notices. */
     name: z.string().nullable(),
   }),
-  kind: z.enum(['text', 'system']),
+  /**
+   * `note`: an internal note or a supervisor's whisper. Notes reach staff only: never the cardmember's
+   * socket, replay, transcript or the assistant.
+   */
+  kind: z.enum(['text', 'system', 'note']),
+  /** Set on notes that are a supervisor's whisper to the chat's agents. */
+  whisper: z.boolean().optional(),
   /** Already redacted: raw input never leaves the edge. */
   body: z.string(),
   system: z.object({ code: SystemCode, params: z.record(z.string(), z.string()) }).nullable(),
@@ -76,12 +90,25 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+/**
+ * What the cardmember is told while waiting, updated live. `serving` is false when no agent who could
+ * take the chat is signed in (available, busy or wrapping up): then the estimate means nothing and the
+ * widget shows the hours, the phone number and the offer to keep using the assistant. The model is in
+ * docs/routing.md.
+ */
 export const QueueInfo = z.object({
   teamId: z.string(),
   teamName: z.string(),
   position: z.number().int().positive(),
   estimatedWaitSeconds: z.number().int().nonnegative(),
   agentsAvailable: z.number().int().nonnegative(),
+  serving: z.boolean().optional(),
+  /** Whether the queue is within its hours now; absent = open. */
+  open: z.boolean().optional(),
+  /** When a closed queue opens next (ISO). */
+  opensAt: z.string().nullable().optional(),
+  /** The team's phone line (shown when nobody serves the queue, or for fraud when the wait is long). */
+  phone: z.string().nullable().optional(),
 });
 export type QueueInfo = z.infer<typeof QueueInfo>;
 
@@ -132,6 +159,25 @@ export const ConversationView = z.object({
   closedAt: z.string().nullable(),
   /** Step-up state; absent from servers that predate it (treat as `session`). */
   assurance: Assurance.optional(),
+  /** Queue priority (higher first): fraud 10, supervisor escalations 5. Staff views only. */
+  priority: z.number().int().optional(),
+  /** An accommodation the cardmember noted (e.g. "hard of hearing, please go slowly"). Staff views only. */
+  accommodation: z.string().nullable().optional(),
+  /** Escalated to a supervisor and not yet joined by one. Staff views only. */
+  escalated: z.boolean().optional(),
+  /** Staff in the chat (monitors included). Staff views only. */
+  participants: z
+    .array(
+      z.object({
+        agentId: z.string(),
+        displayName: z.string(),
+        role: z.enum(['assignee', 'conference', 'supervisor', 'monitor']),
+        joinedAt: z.string(),
+      }),
+    )
+    .optional(),
+  /** Disposition chosen at wrap-up, once wrapped up. Staff views only. */
+  disposition: z.string().nullable().optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
@@ -263,6 +309,9 @@ export interface PongFrame {
 }
 
 export type ServerFrame =
+  | OfferFrame
+  | OfferClosedFrame
+  | BoardFrame
   | WelcomeFrame
   | SubscribedFrame
   | AckFrame

@@ -25,6 +25,9 @@ import { VirtualAssistant } from './assistant/virtual-assistant.js';
 import { InProcessBus, type Bus } from './bus/bus.js';
 import { CardmembersStore } from './cardmembers/cardmembers.store.js';
 import type { Config } from './config.js';
+import { QueueModel } from './routing/queue-model.js';
+import { RoutingService } from './routing/routing.service.js';
+import { routingRoutes } from './routing/routing.routes.js';
 import { ConversationService } from './conversations/conversations.service.js';
 import { ConversationsStore } from './conversations/conversations.store.js';
 import { staffConversationRoutes } from './conversations/staff.routes.js';
@@ -74,6 +77,9 @@ export interface App {
     stepup: StepUpService;
     /** Account changes for a chat (assistant and agents), with the step-up policy enforced. */
     accountActions: AccountActionsService;
+    /** Offers waiting chats to agents (docs/routing.md). */
+    routing: RoutingService;
+    queues: QueueModel;
   };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
@@ -130,6 +136,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       clock,
       logger,
     });
+  const queues = new QueueModel(store.db, config.averageHandleSeconds);
   const conversations = new ConversationService({
     store: new ConversationsStore(store.db),
     agents: agentsStore,
@@ -138,8 +145,21 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     redactor,
     clock,
     logger,
-    averageHandleSeconds: config.averageHandleSeconds,
+    queues,
   });
+  const routing = new RoutingService({
+    db: store.db,
+    kind: store.kind,
+    bus,
+    clock,
+    logger,
+    queues,
+    offerTimeoutSeconds: config.routing.offerTimeoutSeconds,
+    sweepMs: config.routing.sweepMs,
+    view: (id) => conversations.viewById(id),
+    handlers: { queue: (actor, offer) => conversations.accept(actor, offer.conversation_id) },
+  });
+  routing.start();
   const identity = new IdentityService({
     db: store.db,
     sessions,
@@ -151,7 +171,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     totpSecrets,
     logger,
   });
-  const agents = new AgentsService({ agents: agentsStore, conversations, clock });
+  const agents = new AgentsService({ agents: agentsStore, conversations, clock, bus });
   const stepupStore = new StepUpStore(store.db);
   const stepup = new StepUpService({
     store: stepupStore,
@@ -187,6 +207,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     context: new CustomerContextService({ accounts, conversations, assistantBrief: (id) => assistantStates.brief(id) }),
   });
   stepUpRoutes(http, { identity, stepup });
+  routingRoutes(http, { identity, routing });
   accountActionRoutes(http, { identity, actions: accountActions });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));
@@ -222,6 +243,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     parseCookie: (h) => http.parseCookie(h),
     limits: config.ws,
     rateLimits,
+    offers: (agentId) => routing.openOffers(agentId),
   });
   http.server.on('upgrade', (req, socket, head) => {
     if (req.url?.split('?')[0] !== '/ws') {
@@ -242,7 +264,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
-    services: { conversations, identity, agents, accounts, stepup, accountActions },
+    services: { conversations, identity, agents, accounts, stepup, accountActions, routing, queues },
     gateway,
     async listen() {
       return http.listen({ host: config.host, port: config.port });
@@ -253,6 +275,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       clearInterval(sweeper);
       await gateway.close();
       await http.close();
+      await routing.stop();
       await conversations.idle();
       await bus.close();
       await store.close();

@@ -50,6 +50,10 @@ const EnvSchema = z.object({
   /** A staff session without API/WebSocket activity for this long has ended (absolute cap above). */
   STAFF_SESSION_IDLE_SECONDS: z.coerce.number().int().min(60).max(86400).default(1800),
   AVERAGE_HANDLE_SECONDS: z.coerce.number().int().min(30).max(7200).default(360),
+  /** How long an agent has to accept an offered chat before it goes to the next agent. */
+  ROUTING_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+  /** How often each node expires offers and routes waiting chats (stored timers, any node may run them). */
+  ROUTING_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   WS_RATE_PER_SECOND: z.coerce.number().min(1).max(10000).default(10),
   WS_BURST: z.coerce.number().int().min(1).max(100000).default(30),
   /** Clients ping at least this often; a socket silent for 3 x this long is closed (1001). */
@@ -83,7 +87,9 @@ export interface Config {
   widgetSessionTtlSeconds: number;
   staffSessionTtlSeconds: number;
   staffSessionIdleSeconds: number;
+  /** Prior for the wait estimate until a queue has finished chats of its own (docs/routing.md). */
   averageHandleSeconds: number;
+  routing: { offerTimeoutSeconds: number; sweepMs: number };
   secureCookies: boolean;
   ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number; sessionRecheckMs: number };
   rateLimits: RateLimitsConfig;
@@ -160,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staffSessionTtlSeconds: e.STAFF_SESSION_TTL_SECONDS,
     staffSessionIdleSeconds: e.STAFF_SESSION_IDLE_SECONDS,
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
+    routing: { offerTimeoutSeconds: e.ROUTING_OFFER_TIMEOUT_SECONDS, sweepMs: e.ROUTING_SWEEP_MS },
     secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
     ws: {
       maxFrameBytes: 64 * 1024,

@@ -223,6 +223,42 @@ const REST: Record<string, RestRow> = {
     }),
     body: { status: 'away' },
   },
+  // Offers are per staff member: an unknown (or someone else's) offer id is a 404 for every one.
+  'GET /api/offers': {
+    expect: staffOnly({
+      assignee: OK,
+      agent_team: OK,
+      agent_other_language: OK,
+      agent_other_team: OK,
+      supervisor: OK,
+      supervisor_other_team: OK,
+      admin: FORBIDDEN,
+    }),
+  },
+  'POST /api/offers/:id/accept': {
+    path: '/api/offers/no-such-offer/accept',
+    expect: staffOnly({
+      assignee: '404 offer_not_found',
+      agent_team: '404 offer_not_found',
+      agent_other_language: '404 offer_not_found',
+      agent_other_team: '404 offer_not_found',
+      supervisor: '404 offer_not_found',
+      supervisor_other_team: '404 offer_not_found',
+      admin: FORBIDDEN,
+    }),
+  },
+  'POST /api/offers/:id/decline': {
+    path: '/api/offers/no-such-offer/decline',
+    expect: staffOnly({
+      assignee: '404 offer_not_found',
+      agent_team: '404 offer_not_found',
+      agent_other_language: '404 offer_not_found',
+      agent_other_team: '404 offer_not_found',
+      supervisor: '404 offer_not_found',
+      supervisor_other_team: '404 offer_not_found',
+      admin: FORBIDDEN,
+    }),
+  },
   'GET /api/conversations': {
     expect: staffOnly({
       assignee: OK,

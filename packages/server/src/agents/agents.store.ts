@@ -30,8 +30,20 @@ export class AgentsStore {
     return rows.map((r) => ({ teamId: r.team_id, language: r.language }));
   }
 
+  /** Sets the agent's state; becoming available starts the idle clock routing orders agents by. */
   async setStatus(agentId: string, status: AgentsTable['status'], now: string): Promise<void> {
-    await this.db.updateTable('agents').set({ status, status_changed_at: now }).where('id', '=', agentId).execute();
+    await this.db
+      .updateTable('agents')
+      .set((eb) => ({
+        status,
+        status_changed_at: now,
+        idle_since:
+          status === 'available'
+            ? eb.case().when('status', '=', 'available').then(eb.ref('idle_since')).else(now).end()
+            : eb.ref('idle_since'),
+      }))
+      .where('id', '=', agentId)
+      .execute();
   }
 
   /** Available agents holding the skill: the divisor of the wait estimate. */

@@ -2,7 +2,7 @@
  * The typed event catalog: `resource.verb` names and their payloads. Events are published on the
  * bus only after the transaction that caused them commits.
  */
-import type { ConversationView, Message } from '@carechat/protocol';
+import type { AgentState, ConversationView, Message, OfferView } from '@carechat/protocol';
 
 export interface EventCatalog {
   'message.created': { conversationId: string; message: Message; audience: 'all' | 'staff' };
@@ -15,6 +15,16 @@ export interface EventCatalog {
   };
   /** Something changed in the queues or assignments; consoles refresh their inbox. */
   'queue.changed': { teamId: string | null; language: string | null };
+  /** A chat offered to one agent (channel `agent:<id>`). */
+  'offer.created': { agentId: string; offer: OfferView };
+  /** An offer is no longer open (channel `agent:<id>`). */
+  'offer.closed': { agentId: string; offerId: string; reason: 'accepted' | 'declined' | 'expired' | 'withdrawn' };
+  /** An agent's state changed (staff channel): boards and consoles refresh. */
+  'agent.state_changed': {
+    agentId: string;
+    state: AgentState;
+    reason: 'chosen' | 'missed_offer' | 'wrap_up' | 'signed_out';
+  };
   /** A session ended (logout/expiry): every socket using it must close. */
   'session.revoked': { sessionHash: string };
 }
@@ -28,5 +38,7 @@ export interface BusEvent<N extends EventName = EventName> {
 export const channels = {
   conversation: (id: string) => `conversation:${id}`,
   staff: 'staff',
+  /** One staff member's own events (offers). */
+  agent: (id: string) => `agent:${id}`,
   sessions: 'sessions',
 } as const;

@@ -30,6 +30,7 @@ import { effectiveLevel } from '../security/stepup.policy.js';
 import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../security/access-audit.js';
 import { canAccept, canWrite, type Actor } from './conversations.policy.js';
 import { presentConversation, presentMessage } from './conversations.presenter.js';
+import type { QueueModel } from '../routing/queue-model.js';
 import type { ConversationRow, ConversationsStore, NewMessage } from './conversations.store.js';
 
 export interface ConversationServiceDeps {
@@ -40,7 +41,8 @@ export interface ConversationServiceDeps {
   redactor: Redactor;
   clock: Clock;
   logger: Logger;
-  averageHandleSeconds: number;
+  /** Place in line, wait estimate, hours and handle-time statistics (routing/queue-model.ts). */
+  queues: QueueModel;
 }
 
 export interface SendResult {
@@ -123,21 +125,7 @@ export class ConversationService {
   }
 
   async queueInfo(row: ConversationRow): Promise<QueueInfo | null> {
-    if (row.status !== 'queued' || !row.team_id) return null;
-    const [position, agentsAvailable, team] = await Promise.all([
-      this.d.store.queuePosition(row),
-      this.d.agents.countAvailable(row.team_id, row.language),
-      this.d.agents.team(row.team_id),
-    ]);
-    // Rough model for the spine: each available agent clears one chat per average handle time.
-    const estimatedWaitSeconds = Math.round((position * this.d.averageHandleSeconds) / Math.max(1, agentsAvailable));
-    return {
-      teamId: row.team_id,
-      teamName: (row.language === 'es' ? team?.name_es : team?.name_en) ?? row.team_id,
-      position,
-      estimatedWaitSeconds,
-      agentsAvailable,
-    };
+    return this.d.queues.info(row, this.d.clock.now());
   }
 
   // ------------------------------------------------------------------ cardmember entry
@@ -427,6 +415,8 @@ export class ConversationService {
     const now = iso(this.d.clock.now());
     const message = await this.d.store.transaction(async (tx) => {
       if (!(await this.d.store.claim(tx, conversationId, actor.agentId, now))) return null;
+      // Routing offers the next chat to the agent idle longest: this one just took a chat.
+      await tx.updateTable('agents').set({ idle_since: now }).where('id', '=', actor.agentId).execute();
       await this.d.store.addParticipant(tx, {
         conversation_id: conversationId,
         participant_type: 'agent',
@@ -477,6 +467,11 @@ export class ConversationService {
       return this.systemMessage(tx, row, code, { name: actor.firstName }, now);
     });
     if (message) {
+      // The queue's smoothed handle time feeds the wait estimate (assignment to close).
+      if (row.status === 'assigned' && row.team_id && row.assigned_at) {
+        const handled = (Date.parse(now) - Date.parse(row.assigned_at)) / 1000;
+        await this.d.queues.recordHandleTime(row.team_id, row.language, handled, now);
+      }
       await this.publishMessage(message);
       if (row.status === 'queued' || row.status === 'assigned')
         await this.publishQueueChange(row.team_id, row.language);

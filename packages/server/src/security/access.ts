@@ -56,7 +56,8 @@ export type Action =
   | 'conversation.end'
   | 'conversation.transcript'
   | 'conversation.context'
-  | 'agent.status';
+  | 'agent.status'
+  | 'offer.respond'; // see and answer routing offers made to oneself
 
 /** What each role may ever attempt. The resource check below narrows it further. */
 const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
@@ -88,6 +89,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.transcript',
     'conversation.context',
     'agent.status',
+    'offer.respond',
   ]),
   supervisor: new Set<Action>([
     'staff.login',
@@ -104,6 +106,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.transcript',
     'conversation.context',
     'agent.status',
+    'offer.respond',
   ]),
   // Admins manage configuration. They do not handle chats, and read one only with a stated,
   // audited reason (GET /api/conversations/:id?reason=...).

@@ -43,6 +43,10 @@ export interface TeamsTable {
   id: string;
   name_en: string;
   name_es: string;
+  /** JSON TeamHours (protocol live.ts); null = 24/7 (0007_live_agents). */
+  hours?: string | null;
+  phone?: string | null;
+  answer_sla_seconds?: Generated<number>;
 }
 
 export interface AgentsTable {
@@ -52,8 +56,10 @@ export interface AgentsTable {
   first_name: string;
   display_name: string;
   role: 'agent' | 'supervisor' | 'admin';
-  status: 'available' | 'away' | 'offline';
+  status: 'available' | 'busy' | 'away' | 'wrap_up' | 'offline';
   status_changed_at: string;
+  /** Since when the agent has had no chat (routing offers to the agent idle longest); null = busy. */
+  idle_since?: string | null;
   max_concurrent: number;
   created_at: string;
   /** AES-256-GCM ciphertext of the base32 TOTP secret, bound to the agent id (identity/secret-box.ts). */
@@ -97,6 +103,44 @@ export interface ConversationsTable {
   assurance_expires_at?: string | null;
   /** The newest device prompt of this chat. */
   stepup_prompt_id?: string | null;
+  /** Live-agent operations (0007_live_agents). */
+  escalated_at?: string | null;
+  disposition?: string | null;
+  wrapped_up_at?: string | null;
+  /** What the cardmember noted about how they need to be served (from their profile or the chat). */
+  accommodation?: string | null;
+}
+
+/** A waiting chat offered to one agent (0007_live_agents). */
+export interface OffersTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  kind: 'queue' | 'transfer' | 'conference';
+  from_agent_id: string | null;
+  note: string | null;
+  state: 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  offered_at: string;
+  expires_at: string;
+  decided_at: string | null;
+}
+
+/** Smoothed average handle time per queue (0007_live_agents). */
+export interface QueueStatsTable {
+  team_id: string;
+  language: 'en' | 'es';
+  aht_seconds: number;
+  samples: number;
+  updated_at: string;
+}
+
+export interface CannedResponsesTable {
+  id: string;
+  team_id: string | null;
+  language: 'en' | 'es';
+  title: string;
+  template: string;
+  created_at: string;
 }
 
 /** A step-up prompt to a registered device. Only the SHA-256 of its secret link is stored. */
@@ -127,7 +171,7 @@ export interface ParticipantsTable {
   conversation_id: string;
   participant_type: 'cardmember' | 'agent' | 'assistant';
   participant_id: string;
-  role: 'owner' | 'assignee' | 'assistant';
+  role: 'owner' | 'assignee' | 'assistant' | 'conference' | 'supervisor' | 'monitor';
   joined_at: string;
   left_at: string | null;
 }
@@ -140,7 +184,7 @@ export interface MessagesTable {
   author_type: 'cardmember' | 'agent' | 'assistant' | 'system';
   author_id: string | null;
   author_name: string | null;
-  kind: 'text' | 'system';
+  kind: 'text' | 'system' | 'note';
   body: string;
   /** JSON: { system?: {code, params}, quickReplies?: string[], redactions?: [...] } */
   meta: string;
@@ -466,6 +510,9 @@ export interface Database {
   credit_limit_requests: CreditLimitRequestsTable;
   disputes: DisputesTable;
   assistant_states: AssistantStatesTable;
+  offers: OffersTable;
+  queue_stats: QueueStatsTable;
+  canned_responses: CannedResponsesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   stepup_prompts: StepupPromptsTable;

@@ -50,7 +50,15 @@ const TABLES = [
 ] as const;
 
 /** Every registered migration, in the order they apply (by name). */
-const MIGRATIONS = ['0001_init', '0002_accounts', '0003_staff_totp', '0004_stepup', '0005_disputes', '0006_assistant'];
+const MIGRATIONS = [
+  '0001_init',
+  '0002_accounts',
+  '0003_staff_totp',
+  '0004_stepup',
+  '0005_disputes',
+  '0006_assistant',
+  '0007_live_agents',
+];
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 const at = (secondsAfterT0: number) => new Date(T0 + secondsAfterT0 * 1000).toISOString();

@@ -13,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type ErrorCode,
+  type OfferView,
   type ServerFrame,
 } from '@carechat/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -47,6 +48,8 @@ export interface GatewayDeps {
   };
   /** Per-user send budget across all of a user's sockets (the per-connection bucket stays). */
   rateLimits: RateLimits;
+  /** Open routing offers of a staff member, sent when their console connects. */
+  offers?: (agentId: string) => Promise<OfferView[]>;
 }
 
 const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
@@ -353,6 +356,24 @@ class Connection {
     if (first && can(a, 'conversation.list')) {
       this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleInbox()));
       this.scheduleInbox(0);
+    }
+    if (first && a.role !== 'cardmember' && this.d.offers) {
+      // Offers for this agent, live; and the open ones now (a console that reconnects gets them again).
+      const agentId = a.agentId;
+      this.cleanups.push(
+        this.d.bus.subscribe(channels.agent(agentId), (e) => {
+          if (e.name === 'offer.created')
+            this.send({ type: 'offer', offer: (e.payload as unknown as { offer: OfferView }).offer });
+          else if (e.name === 'offer.closed') {
+            const p = e.payload as { offerId: string; reason: 'accepted' | 'declined' | 'expired' | 'withdrawn' };
+            this.send({ type: 'offer_closed', offerId: p.offerId, reason: p.reason });
+          }
+        }),
+      );
+      this.d
+        .offers(agentId)
+        .then((offers) => offers.forEach((offer) => this.send({ type: 'offer', offer })))
+        .catch((err: unknown) => this.d.logger.error({ err }, 'open offers failed'));
     }
   }
 

@@ -73,7 +73,12 @@ export class AssistantStateStore {
   }
 
   /** Stores the state; pass the turn's transaction so it commits together with the replies. */
-  async save(conversationId: string, state: DialogueState, now: string, db: Db | Transaction<Database> = this.db): Promise<void> {
+  async save(
+    conversationId: string,
+    state: DialogueState,
+    now: string,
+    db: Db | Transaction<Database> = this.db,
+  ): Promise<void> {
     const json = JSON.stringify(state);
     await db
       .insertInto('assistant_states')

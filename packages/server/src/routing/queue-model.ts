@@ -1,0 +1,162 @@
+/**
+ * What a waiting cardmember is told: place in line, estimated wait, whether anyone serves the queue,
+ * the hours and the phone line. Reads only the store (agents, offers, queue_stats, teams), so every
+ * node computes the same answer. The model is in estimate.ts and docs/routing.md.
+ */
+import type { QueueInfo, TeamHours } from '@carechat/protocol';
+import { sql } from 'kysely';
+import type { Db } from '../store/db.js';
+import type { ConversationsTable } from '../store/schema.js';
+import { AHT_SMOOTHING, estimateWaitSeconds, type QueueCapacity } from './estimate.js';
+import { isOpen, nextOpening } from './hours.js';
+
+export interface TeamRow {
+  id: string;
+  name_en: string;
+  name_es: string;
+  hours: TeamHours | null;
+  phone: string | null;
+  answerSlaSeconds: number;
+}
+
+export class QueueModel {
+  constructor(
+    private readonly db: Db,
+    private readonly defaultAhtSeconds: number,
+  ) {}
+
+  async team(id: string): Promise<TeamRow | null> {
+    const t = await this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!t) return null;
+    let hours: TeamHours | null = null;
+    try {
+      hours = t.hours ? (JSON.parse(t.hours) as TeamHours) : null;
+    } catch {
+      hours = null;
+    }
+    return {
+      id: t.id,
+      name_en: t.name_en,
+      name_es: t.name_es,
+      hours,
+      phone: t.phone ?? null,
+      answerSlaSeconds: Number(t.answer_sla_seconds ?? 120),
+    };
+  }
+
+  /** Serving agents, their open and free slots, and the queue's smoothed handle time. */
+  async capacity(teamId: string, language: 'en' | 'es'): Promise<QueueCapacity> {
+    const agents = await this.db
+      .selectFrom('agents as a')
+      .innerJoin('agent_skills as s', 's.agent_id', 'a.id')
+      .select([
+        'a.id',
+        'a.status',
+        'a.max_concurrent',
+        (eb) =>
+          eb
+            .selectFrom('conversations as c')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('c.assigned_agent_id', '=', 'a.id')
+            .where('c.status', '=', 'assigned')
+            .as('load'),
+        (eb) =>
+          eb
+            .selectFrom('offers as o')
+            .select((e) => e.fn.countAll<number>().as('n'))
+            .whereRef('o.agent_id', '=', 'a.id')
+            .where('o.state', '=', 'pending')
+            .as('offered'),
+      ])
+      .where('s.team_id', '=', teamId)
+      .where('s.language', '=', language)
+      .where('a.role', 'in', ['agent', 'supervisor'])
+      .where('a.status', 'in', ['available', 'busy', 'wrap_up'])
+      .execute();
+    const stats = await this.db
+      .selectFrom('queue_stats')
+      .select(['aht_seconds', 'samples'])
+      .where('team_id', '=', teamId)
+      .where('language', '=', language)
+      .executeTakeFirst();
+    let openSlots = 0;
+    let freeSlots = 0;
+    for (const a of agents) {
+      if (a.status !== 'available') continue;
+      openSlots += a.max_concurrent;
+      freeSlots += Math.max(0, a.max_concurrent - Number(a.load ?? 0) - Number(a.offered ?? 0));
+    }
+    return {
+      servingAgents: agents.length,
+      openSlots,
+      freeSlots,
+      ahtSeconds: stats && stats.samples > 0 ? Number(stats.aht_seconds) : this.defaultAhtSeconds,
+    };
+  }
+
+  /** 1-based place among the queue's waiting chats (priority, then time queued, then id). */
+  async position(c: Pick<ConversationsTable, 'id' | 'status' | 'team_id' | 'language' | 'priority' | 'queued_at'>) {
+    if (c.status !== 'queued' || !c.team_id || !c.queued_at) return 0;
+    const queuedAt = c.queued_at;
+    const row = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'queued')
+      .where('team_id', '=', c.team_id)
+      .where('language', '=', c.language)
+      .where((eb) =>
+        eb.or([
+          eb('priority', '>', c.priority),
+          eb.and([eb('priority', '=', c.priority), eb('queued_at', '<', queuedAt)]),
+          eb.and([eb('priority', '=', c.priority), eb('queued_at', '=', queuedAt), eb('id', '<', c.id)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n) + 1;
+  }
+
+  /** The cardmember's view of their place in line. */
+  async info(
+    c: Pick<ConversationsTable, 'id' | 'status' | 'team_id' | 'language' | 'priority' | 'queued_at'>,
+    now: Date,
+  ): Promise<QueueInfo | null> {
+    if (c.status !== 'queued' || !c.team_id) return null;
+    const [position, capacity, team] = await Promise.all([
+      this.position(c),
+      this.capacity(c.team_id, c.language),
+      this.team(c.team_id),
+    ]);
+    const open = isOpen(team?.hours ?? null, now);
+    const estimate = open ? estimateWaitSeconds(position, capacity) : null;
+    const opensAt = open ? null : nextOpening(team?.hours ?? null, now);
+    return {
+      teamId: c.team_id,
+      teamName: (c.language === 'es' ? team?.name_es : team?.name_en) ?? c.team_id,
+      position,
+      // Kept an integer for older clients; `serving: false` says it means nothing.
+      estimatedWaitSeconds: estimate ?? 0,
+      agentsAvailable: capacity.servingAgents,
+      serving: open && capacity.servingAgents > 0,
+      open,
+      opensAt: opensAt ? opensAt.toISOString() : null,
+      phone: team?.phone ?? null,
+    };
+  }
+
+  /** Records a finished chat's handle time in the queue's smoothed average (one statement, any node). */
+  async recordHandleTime(teamId: string, language: 'en' | 'es', handleSeconds: number, now: string): Promise<void> {
+    const h = Math.max(1, Math.round(handleSeconds));
+    await this.db
+      .insertInto('queue_stats')
+      .values({ team_id: teamId, language, aht_seconds: h, samples: 1, updated_at: now })
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'language']).doUpdateSet({
+          // previous + a * (new - previous), computed in the store so concurrent closes both count.
+          aht_seconds: sql<number>`queue_stats.aht_seconds + ${AHT_SMOOTHING} * (${h} - queue_stats.aht_seconds)`,
+          samples: sql<number>`queue_stats.samples + 1`,
+          updated_at: now,
+        }),
+      )
+      .execute();
+  }
+}
