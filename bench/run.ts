@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: message path benchmark on a real server over loopback WebSockets, then the cost of
  * redaction per message (bench/redaction.ts), then the assistant's cold start and turn latency (bench/assistant.ts).
+ * Routing decision time and the wait-estimate simulation come from bench/routing.ts.
  * N cardmember sockets each send M messages one at a time (send -> wait for ack), on SQLite and, when
  * reachable, PostgreSQL. Prints a table and writes bench/results/latest.json.
  * Bounded in count and time; talks only to 127.0.0.1.
@@ -12,6 +13,7 @@ import { teardown as dropTestSchemas } from '../packages/server/test/global-setu
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
 import { benchAssistant } from './assistant.js';
 import { benchRedaction } from './redaction.js';
+import { benchRouting, printRouting } from './routing.js';
 import { percentile } from './stats.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
@@ -94,6 +96,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
   if (r) results.push(r);
   else console.log(`(${store} not reachable: skipped)`);
 }
+// Routing decisions on both stores and the wait-estimate simulation (bench/routing.ts).
+const routing = await benchRouting();
 await dropTestSchemas();
 console.table(results);
 // Redaction alone, in process: its share of every message's path (µs per message).
@@ -108,11 +112,15 @@ console.table([
   { measure: 'turn p50', ms: assistant.turns.p50Ms },
   { measure: 'turn p99', ms: assistant.turns.p99Ms },
 ]);
+printRouting(routing);
 const out = path.resolve(import.meta.dirname, 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(
   path.join(out, 'latest.json'),
-  JSON.stringify({ at: new Date().toISOString(), node: process.version, results, redaction, assistant }, null, 2) +
-    '\n',
+  JSON.stringify(
+    { at: new Date().toISOString(), node: process.version, results, redaction, assistant, routing },
+    null,
+    2,
+  ) + '\n',
 );
 console.log(`wrote ${path.join(out, 'latest.json')}`);

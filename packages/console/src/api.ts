@@ -3,8 +3,18 @@
  * here in memory only (never in storage or URLs) and sent as `x-csrf-token` on every write.
  */
 import type {
-  AgentStatus,
+  AgentTarget,
   ApiErrorCode,
+  CannedResponseView,
+  ChosenAgentState,
+  ConferenceRequest,
+  Language,
+  Message,
+  OfferView,
+  SupervisorBoard,
+  TeamView,
+  TransferRequest,
+  WrapUpRequest,
   ConversationDetailResponse,
   ConversationListResponse,
   ConversationView,
@@ -83,7 +93,7 @@ export class ApiClient {
     this.csrfToken = null;
   }
 
-  setStatus(status: AgentStatus): Promise<unknown> {
+  setStatus(status: ChosenAgentState): Promise<unknown> {
     return this.request('PUT', '/api/agent/status', { status });
   }
 
@@ -113,6 +123,78 @@ export class ApiClient {
   /** POST /api/conversations/:id/stepup: "Verify customer" sends a prompt to the customer's registered device. */
   stepUp(id: string): Promise<StepUpResponse> {
     return this.request('POST', `/api/conversations/${encodeURIComponent(id)}/stepup`, { method: 'device' });
+  }
+
+  // ---------------------------------------------------------------- live operations
+
+  /** GET /api/offers: the chats offered to this agent right now. */
+  async offers(): Promise<OfferView[]> {
+    return (await this.request<{ offers: OfferView[] }>('GET', '/api/offers')).offers;
+  }
+
+  acceptOffer(offerId: string): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `/api/offers/${encodeURIComponent(offerId)}/accept`, {});
+  }
+
+  declineOffer(offerId: string): Promise<unknown> {
+    return this.request('POST', `/api/offers/${encodeURIComponent(offerId)}/decline`, {});
+  }
+
+  async teams(): Promise<TeamView[]> {
+    return (await this.request<{ teams: TeamView[] }>('GET', '/api/teams')).teams;
+  }
+
+  /** Transfer and conference targets (never admins, never the caller). */
+  async agents(filter: { teamId?: string; language?: Language } = {}): Promise<AgentTarget[]> {
+    const q = new URLSearchParams();
+    if (filter.teamId) q.set('teamId', filter.teamId);
+    if (filter.language) q.set('language', filter.language);
+    const query = q.toString();
+    return (await this.request<{ agents: AgentTarget[] }>('GET', `/api/agents${query ? `?${query}` : ''}`)).agents;
+  }
+
+  transfer(id: string, body: Partial<TransferRequest>): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `${conv(id)}/transfer`, body);
+  }
+
+  conference(id: string, body: ConferenceRequest): Promise<{ offer: OfferView }> {
+    return this.request('POST', `${conv(id)}/conference`, body);
+  }
+
+  leave(id: string): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `${conv(id)}/leave`, {});
+  }
+
+  escalate(id: string, note: string): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `${conv(id)}/escalate`, { note });
+  }
+
+  note(id: string, body: string): Promise<{ message: Message }> {
+    return this.request('POST', `${conv(id)}/notes`, { body });
+  }
+
+  whisper(id: string, body: string): Promise<{ message: Message }> {
+    return this.request('POST', `${conv(id)}/whisper`, { body });
+  }
+
+  monitor(id: string): Promise<ConversationDetailResponse> {
+    return this.request('POST', `${conv(id)}/monitor`, {});
+  }
+
+  barge(id: string): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `${conv(id)}/barge`, {});
+  }
+
+  wrapUp(id: string, body: WrapUpRequest): Promise<{ conversation: ConversationView }> {
+    return this.request('POST', `${conv(id)}/wrap-up`, body);
+  }
+
+  async canned(id: string): Promise<CannedResponseView[]> {
+    return (await this.request<{ responses: CannedResponseView[] }>('GET', `${conv(id)}/canned`)).responses;
+  }
+
+  board(): Promise<SupervisorBoard> {
+    return this.request('GET', '/api/supervisor/board');
   }
 
   async transcript(id: string): Promise<Transcript> {
@@ -152,6 +234,10 @@ export class ApiClient {
     if (!res.ok) throw await toApiError(res);
     return res;
   }
+}
+
+function conv(id: string): string {
+  return `/api/conversations/${encodeURIComponent(id)}`;
 }
 
 async function toApiError(res: Response): Promise<ApiError> {

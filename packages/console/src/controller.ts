@@ -3,12 +3,25 @@
  * end...) is one method here, and components only call these. Kept free of DOM access so it can be
  * tested with fakes.
  */
-import { MAX_BODY_CHARS, type AgentStatus, type AgentView, type ServerFrame } from '@carechat/protocol/client';
+import {
+  MAX_BODY_CHARS,
+  type AgentStatus,
+  type AgentTarget,
+  type AgentView,
+  type CannedResponseView,
+  type ChosenAgentState,
+  type Disposition,
+  type Language,
+  type Message,
+  type OfferView,
+  type ServerFrame,
+  type TeamView,
+} from '@carechat/protocol/client';
 import { ApiError, type ApiClient, type Transcript } from './api.js';
 import { apiErrorKey } from './format.js';
 import type { ConsoleKey } from './i18n.js';
 import type { ConnectionStatus, SocketEvents, TimerHandle, Timers } from './socket.js';
-import { lastSeqOf, type Store } from './state.js';
+import { lastSeqOf, type Store, type View } from './state.js';
 
 /** What the controller needs from ConsoleSocket. */
 export interface SocketPort {
@@ -49,6 +62,18 @@ export const CONTEXT_REFRESH_DEBOUNCE_MS = 750;
 /** Our own `typing start` is repeated at most this often, and `stop` follows this long after the last key. */
 export const TYPING_IDLE_MS = 3_000;
 
+/** An offer about to expire is announced this many seconds before its end. */
+export const OFFER_WARN_SECONDS = 10;
+/** Longest internal note or whisper (NoteRequest / WhisperRequest in live.ts). */
+export const MAX_NOTE_CHARS = 4_000;
+/** Longest transfer, conference or escalation note. */
+export const MAX_HANDOFF_NOTE_CHARS = 1_000;
+
+/** What the transfer dialog asks for: a team's queue (optionally a language) or one agent, with a note. */
+export type TransferTarget =
+  | { kind: 'team'; teamId: string; language?: Language; note: string }
+  | { kind: 'agent'; agentId: string; note: string };
+
 const realTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -77,7 +102,7 @@ export class Controller {
   private ownTyping: { conversationId: string; sentAt: number; stopTimer: TimerHandle } | null = null;
   /** Availability as the server last confirmed it, the one still to send, and the PUT loop. */
   private confirmedStatus: AgentStatus | null = null;
-  private statusWanted: AgentStatus | null = null;
+  private statusWanted: ChosenAgentState | null = null;
   private statusFlush: Promise<void> | null = null;
   private readonly timers: Timers;
   private readonly now: () => number;
@@ -85,6 +110,9 @@ export class Controller {
   private readonly contextRequests = new Map<string, number>();
   private contextCounter = 0;
   private contextRefresh: { conversationId: string; timer: TimerHandle } | null = null;
+  /** Per open offer: the "10 s left" announcement and the local expiry. */
+  private readonly offerTimers = new Map<string, TimerHandle[]>();
+  private teamsCache: TeamView[] | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
     this.timers = deps.timers ?? realTimers;
@@ -161,7 +189,7 @@ export class Controller {
    * Changes availability. The select updates at once; PUTs go out one at a time and only the latest
    * wish is sent, so arrowing through the options can never leave the server on a stale value.
    */
-  async setStatus(status: AgentStatus): Promise<void> {
+  async setStatus(status: ChosenAgentState): Promise<void> {
     const current = this.store.getState().agent?.status;
     if (!current || (current === status && this.statusWanted === null)) return;
     this.store.dispatch({ type: 'agentStatus', status });
@@ -176,7 +204,7 @@ export class Controller {
 
   private async flushStatus(): Promise<void> {
     while (this.statusWanted !== null && this.statusWanted !== this.confirmedStatus) {
-      const target: AgentStatus = this.statusWanted;
+      const target: ChosenAgentState = this.statusWanted;
       try {
         const res = (await this.deps.api.setStatus(target)) as { agent?: { status?: AgentStatus } } | null;
         this.confirmedStatus = res?.agent?.status ?? target;
@@ -279,6 +307,9 @@ export class Controller {
     try {
       const res = await this.deps.api.end(conversationId);
       if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      // Ending is the first half of finishing a chat: the disposition comes next.
+      this.store.dispatch({ type: 'wrapUp', conversationId });
+      void this.refreshAgent();
       return true;
     } catch (e) {
       this.fail(e);
@@ -360,8 +391,321 @@ export class Controller {
     }
   }
 
+  /** Shows a short notice (e.g. an action started outside a dialog failed). */
+  notify(key: ConsoleKey): void {
+    this.store.dispatch({ type: 'notice', key });
+  }
+
   dismissNotice(id: number): void {
     this.store.dispatch({ type: 'dismissNotice', id });
+  }
+
+  // ------------------------------------------------------------------ live operations
+
+  /** Switches the workspace screen; the board is (re)loaded whenever it is opened. */
+  setView(view: View): void {
+    this.store.dispatch({ type: 'view', view });
+    if (view === 'board') void this.loadBoard();
+  }
+
+  /** GET /api/offers: the offers already open (after sign-in or a reconnect). */
+  async loadOffers(): Promise<void> {
+    try {
+      const offers = await this.deps.api.offers();
+      this.store.dispatch({ type: 'offers', offers });
+      const open = new Set(offers.map((o) => o.id));
+      for (const id of [...this.offerTimers.keys()]) if (!open.has(id)) this.clearOfferTimers(id);
+      for (const offer of offers) this.armOffer(offer);
+    } catch (e) {
+      this.handleSessionError(e);
+    }
+  }
+
+  /** Takes an offered chat and opens it. Returns true when this agent got it. */
+  async acceptOffer(offerId: string): Promise<boolean> {
+    const offer = this.store.getState().offers.find((o) => o.id === offerId);
+    try {
+      const res = await this.deps.api.acceptOffer(offerId);
+      this.clearOfferTimers(offerId);
+      this.store.dispatch({ type: 'offerGone', offerId, reason: null });
+      const conversation = res?.conversation ?? offer?.conversation;
+      if (!conversation) return false;
+      this.applyFrame({ type: 'conversation', conversation });
+      this.store.dispatch({ type: 'view', view: 'chats' });
+      await this.open(conversation.id);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 'offer_closed' || e.code === 'offer_not_found')) {
+        this.clearOfferTimers(offerId);
+        this.store.dispatch({ type: 'offerGone', offerId, reason: null });
+      }
+      this.fail(e);
+      return false;
+    }
+  }
+
+  async declineOffer(offerId: string): Promise<boolean> {
+    try {
+      await this.deps.api.declineOffer(offerId);
+      this.clearOfferTimers(offerId);
+      this.store.dispatch({ type: 'offerGone', offerId, reason: 'declined' });
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 'offer_closed' || e.code === 'offer_not_found')) {
+        // Gone already (taken elsewhere or expired): nothing left to decline.
+        this.clearOfferTimers(offerId);
+        this.store.dispatch({ type: 'offerGone', offerId, reason: null });
+        return true;
+      }
+      this.fail(e);
+      return false;
+    }
+  }
+
+  /** Teams for the transfer dialog; read once per session. */
+  async teams(): Promise<TeamView[] | ConsoleKey> {
+    if (this.teamsCache) return this.teamsCache;
+    try {
+      this.teamsCache = await this.deps.api.teams();
+      return this.teamsCache;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** Transfer and conference targets. */
+  async agents(filter: { teamId?: string; language?: Language } = {}): Promise<AgentTarget[] | ConsoleKey> {
+    try {
+      return await this.deps.api.agents(filter);
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** Transfers the chat. A transfer to one agent needs a note: they get the chat without the context. */
+  async transfer(conversationId: string, target: TransferTarget): Promise<ConsoleKey | null> {
+    const note = target.note.trim();
+    if (note.length > MAX_HANDOFF_NOTE_CHARS) return 'composer.tooLong';
+    if (target.kind === 'agent' && !target.agentId) return 'transfer.agentMissing';
+    if (target.kind === 'agent' && !note) return 'transfer.noteMissing';
+    if (target.kind === 'team' && !target.teamId) return 'transfer.teamMissing';
+    const body =
+      target.kind === 'agent'
+        ? { agentId: target.agentId, note }
+        : { teamId: target.teamId, note, ...(target.language ? { language: target.language } : {}) };
+    try {
+      this.stopTyping();
+      const res = await this.deps.api.transfer(conversationId, body);
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      this.leaveView(conversationId);
+      this.store.dispatch({ type: 'notice', key: 'transfer.done' });
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** Invites another agent or a supervisor; they get an offer of kind `conference`. */
+  async conference(conversationId: string, agentId: string, note: string): Promise<ConsoleKey | null> {
+    if (!agentId) return 'transfer.agentMissing';
+    if (note.trim().length > MAX_HANDOFF_NOTE_CHARS) return 'composer.tooLong';
+    try {
+      await this.deps.api.conference(conversationId, { agentId, note: note.trim() });
+      this.store.dispatch({ type: 'notice', key: 'conference.sent' });
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  async escalate(conversationId: string, note: string): Promise<ConsoleKey | null> {
+    if (note.trim().length > MAX_HANDOFF_NOTE_CHARS) return 'composer.tooLong';
+    try {
+      const res = await this.deps.api.escalate(conversationId, note.trim());
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      this.store.dispatch({ type: 'notice', key: 'escalate.done' });
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** A conference agent or a supervisor who barged in leaves the chat (the assignee transfers or ends). */
+  async leave(conversationId: string): Promise<ConsoleKey | null> {
+    try {
+      this.stopTyping();
+      const res = await this.deps.api.leave(conversationId);
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      this.leaveView(conversationId);
+      this.store.dispatch({ type: 'notice', key: 'leave.done' });
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** An internal note (never shown to the cardmember). Returns an error key, or null when saved. */
+  async addNote(conversationId: string, text: string): Promise<ConsoleKey | null> {
+    return this.postNote(conversationId, text, (body) => this.deps.api.note(conversationId, body));
+  }
+
+  /** A supervisor's whisper to the chat's agents. */
+  async whisper(conversationId: string, text: string): Promise<ConsoleKey | null> {
+    const problem = await this.postNote(conversationId, text, (body) => this.deps.api.whisper(conversationId, body));
+    if (!problem) this.store.dispatch({ type: 'notice', key: 'whisper.sent' });
+    return problem;
+  }
+
+  /** Supervisor: follows a chat silently (read-only; the cardmember is not told). */
+  async monitor(conversationId: string): Promise<ConsoleKey | null> {
+    try {
+      const res = await this.deps.api.monitor(conversationId);
+      this.store.dispatch({ type: 'loaded', conversation: res.conversation, messages: res.messages });
+      this.store.dispatch({ type: 'view', view: 'chats' });
+      await this.open(conversationId);
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** Supervisor: joins a chat visibly and may write in it. */
+  async barge(conversationId: string): Promise<ConsoleKey | null> {
+    try {
+      const res = await this.deps.api.barge(conversationId);
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      this.store.dispatch({ type: 'view', view: 'chats' });
+      await this.open(conversationId);
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  openWrapUp(conversationId: string): void {
+    this.store.dispatch({ type: 'wrapUp', conversationId });
+  }
+
+  closeWrapUp(): void {
+    this.store.dispatch({ type: 'wrapUp', conversationId: null });
+  }
+
+  /** Records the disposition (closing the chat if it is still open). */
+  async wrapUp(conversationId: string, disposition: Disposition | null, note: string): Promise<ConsoleKey | null> {
+    if (!disposition) return 'wrapup.missing';
+    if (note.trim().length > 2_000) return 'composer.tooLong';
+    this.stopTyping();
+    try {
+      const res = await this.deps.api.wrapUp(conversationId, { disposition, note: note.trim() });
+      if (res?.conversation) this.applyFrame({ type: 'conversation', conversation: res.conversation });
+      this.store.dispatch({ type: 'wrapUp', conversationId: null });
+      this.store.dispatch({ type: 'notice', key: 'wrapup.done' });
+      void this.refreshAgent();
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** Canned responses for a chat, filled in for it; an error key when they cannot be loaded. */
+  async canned(conversationId: string): Promise<CannedResponseView[] | ConsoleKey> {
+    try {
+      return await this.deps.api.canned(conversationId);
+    } catch (e) {
+      if (this.handleSessionError(e)) return 'error.generic';
+      return 'canned.error';
+    }
+  }
+
+  /** GET /api/supervisor/board (live updates follow as `board` frames). */
+  async loadBoard(): Promise<boolean> {
+    try {
+      const board = await this.deps.api.board();
+      this.store.dispatch({ type: 'board', board });
+      return true;
+    } catch (e) {
+      this.fail(e);
+      return false;
+    }
+  }
+
+  /**
+   * Re-reads this agent's state: the server moves an agent into `wrap_up` when a chat closes without a
+   * disposition, and out of it after the wrap-up; there is no frame for either.
+   */
+  async refreshAgent(): Promise<void> {
+    if (this.statusFlush) return;
+    try {
+      const session = await this.deps.api.me();
+      if (this.statusFlush) return;
+      this.confirmedStatus = session.agent.status;
+      this.store.dispatch({ type: 'agentStatus', status: session.agent.status });
+    } catch (e) {
+      this.handleSessionError(e);
+    }
+  }
+
+  private async postNote(
+    conversationId: string,
+    text: string,
+    post: (body: string) => Promise<{ message: Message }>,
+  ): Promise<ConsoleKey | null> {
+    const body = text.trim();
+    if (!body) return 'wsError.message_empty';
+    if (body.length > MAX_NOTE_CHARS) return 'composer.tooLong';
+    try {
+      const res = await post(body);
+      if (res?.message) this.applyFrame({ type: 'message', message: res.message });
+      return null;
+    } catch (e) {
+      return this.actionError(e);
+    }
+  }
+
+  /** After a transfer or leaving: the chat is no longer this agent's to follow. */
+  private leaveView(conversationId: string): void {
+    this.socket?.unsubscribe(conversationId);
+    if (this.store.getState().activeId === conversationId) this.store.dispatch({ type: 'open', conversationId: null });
+  }
+
+  /** The error text for a failed action (a lost session goes back to sign-in). */
+  private actionError(e: unknown): ConsoleKey {
+    if (this.handleSessionError(e)) return 'error.generic';
+    if (!(e instanceof ApiError)) return 'error.action_failed';
+    const key = apiErrorKey(e.code);
+    return key === 'error.generic' ? 'error.action_failed' : key;
+  }
+
+  private armOffer(offer: OfferView): void {
+    this.clearOfferTimers(offer.id);
+    const left = Date.parse(offer.expiresAt) - this.now();
+    if (Number.isNaN(left)) return;
+    const handles: TimerHandle[] = [];
+    const warnIn = left - OFFER_WARN_SECONDS * 1000;
+    if (warnIn > 0) {
+      handles.push(
+        this.timers.setTimeout(
+          () => this.store.dispatch({ type: 'offerEnding', offerId: offer.id, seconds: OFFER_WARN_SECONDS }),
+          warnIn,
+        ),
+      );
+    }
+    // The server closes the offer too; whichever comes first removes it, the other is a no-op.
+    handles.push(
+      this.timers.setTimeout(
+        () => {
+          this.offerTimers.delete(offer.id);
+          this.store.dispatch({ type: 'offerGone', offerId: offer.id, reason: 'expired' });
+        },
+        Math.max(0, left),
+      ),
+    );
+    this.offerTimers.set(offer.id, handles);
+  }
+
+  private clearOfferTimers(offerId: string): void {
+    for (const h of this.offerTimers.get(offerId) ?? []) this.timers.clearTimeout(h);
+    this.offerTimers.delete(offerId);
   }
 
   // ------------------------------------------------------------------ internals
@@ -385,6 +729,7 @@ export class Controller {
     );
     this.socket.start();
     void this.refreshInbox();
+    void this.loadOffers();
   }
 
   private onFrame(frame: ServerFrame): void {
@@ -392,6 +737,8 @@ export class Controller {
       // Queue changes made while the socket was down are not replayed; re-read the lists instead.
       if (this.welcomedOnce) {
         void this.refreshInbox();
+        void this.loadOffers();
+        if (this.store.getState().view === 'board') void this.loadBoard();
         const active = this.store.getState().activeId;
         if (active) this.scheduleContextRefresh(active);
       }
@@ -403,6 +750,13 @@ export class Controller {
       this.scheduleContextRefresh(frame.conversation.id);
     }
     if (frame.type === 'inbox') this.inboxFrameSeen = true;
+    if (frame.type === 'offer') this.armOffer(frame.offer);
+    if (frame.type === 'offer_closed') this.clearOfferTimers(frame.offerId);
+    if (frame.type === 'conversation' && frame.conversation.status === 'closed') {
+      // One of this agent's chats ended (e.g. by the cardmember): the server may now say `wrap_up`.
+      const mine = this.store.getState().mine.some((c) => c.id === frame.conversation.id);
+      if (mine) void this.refreshAgent();
+    }
     if (frame.type === 'typing') this.armTypingExpiry(frame.conversationId, frame.state === 'start');
     this.applyFrame(frame);
   }
@@ -446,6 +800,8 @@ export class Controller {
     this.ownTyping = null;
     for (const t of this.typingTimers.values()) this.timers.clearTimeout(t);
     this.typingTimers.clear();
+    for (const id of [...this.offerTimers.keys()]) this.clearOfferTimers(id);
+    this.teamsCache = null;
     this.socket?.stop();
     this.socket = null;
   }

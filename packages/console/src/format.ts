@@ -1,7 +1,10 @@
 /** Pure helpers that turn protocol data into display text. */
 import type {
+  AgentState,
   ApiErrorCode,
   CardStatus,
+  ChatParticipant,
+  Disposition,
   ConversationView,
   ErrorCode,
   Language,
@@ -12,7 +15,7 @@ import type {
   Transaction,
   WalletToken,
 } from '@carechat/protocol/client';
-import { systemText, type ConsoleKey, type Translate } from './i18n.js';
+import { makeT, systemText, type ConsoleKey, type Translate } from './i18n.js';
 import type { Announcement } from './state.js';
 
 /** "under 1 min", "2 min", "1 h 5 min" since `sinceIso`. */
@@ -48,15 +51,24 @@ export function authorLabel(t: Translate, message: Message, selfId: string | nul
   }
 }
 
-const CARDMEMBER_CODES = new Set<SystemCode>(['conversation.queued', 'conversation.closed_by_cardmember']);
+const CARDMEMBER_CODES = new Set<SystemCode>([
+  'conversation.queued',
+  'conversation.closed_by_cardmember',
+  'handoff.language',
+]);
 
 /** The text of a message; system notices are re-rendered from their code in the agent's language. */
 export function messageText(message: Message, c: ConversationView, lang: Language): string {
   if (message.kind !== 'system' || !message.system) return message.body;
-  const { code, params } = message.system;
+  const { code } = message.system;
+  const params = { ...message.system.params };
+  // A language sent as a code ("es") is shown by name, in the agent's language.
+  if (params.language === 'en' || params.language === 'es')
+    params.language = languageName(makeT(lang), params.language);
   const defaults: Record<string, string> = {
     name: CARDMEMBER_CODES.has(code) ? c.cardmember.firstName : (c.agent?.firstName ?? ''),
     team: teamName(c) ?? '',
+    language: languageName(makeT(lang), c.language),
   };
   return systemText(code, params, lang, defaults);
 }
@@ -82,8 +94,25 @@ export function announcementText(t: Translate, a: Announcement, lang: Language, 
     const name = a.conversation.cardmember.firstName;
     return team ? t('waiting.new', { name, team }) : t('waiting.newNoTeam', { name });
   }
+  if (a.kind === 'offer') {
+    const c = a.offer.conversation;
+    const name = c.cardmember.firstName;
+    if (a.offer.kind === 'transfer') return t('offer.newTransfer', { name, last4: c.card.last4 });
+    if (a.offer.kind === 'conference') return t('offer.newConference', { name });
+    const team = teamName(c);
+    return team ? t('offer.new', { name, team }) : t('waiting.newNoTeam', { name });
+  }
+  if (a.kind === 'offerEnding') {
+    return t('offer.ending', { name: a.offer.conversation.cardmember.firstName, seconds: a.seconds });
+  }
+  if (a.kind === 'board') return t('board.alert', { breaches: a.breaches, escalations: a.escalations });
   const { message, conversation } = a;
   if (message.kind === 'system') return messageText(message, conversation, lang);
+  if (message.kind === 'note') {
+    // Whispers are announced wherever the agent is: they are meant to be read now.
+    const name = message.author.name ?? '';
+    return t(message.whisper ? 'live.whisper' : 'live.note', { name, body: message.body });
+  }
   if (!a.active) {
     return t('live.messageElsewhere', { name: conversation.cardmember.firstName, last4: conversation.card.last4 });
   }
@@ -107,6 +136,8 @@ const API_ERROR_KEYS: Partial<Record<ApiErrorCode | 'network', ConsoleKey>> = {
   conversation_not_found: 'error.conversation_not_found',
   not_found: 'error.conversation_not_found',
   forbidden: 'error.forbidden',
+  offer_closed: 'error.offer_closed',
+  offer_not_found: 'error.offer_not_found',
 };
 
 /** The text key for an HTTP error code; unknown codes get a generic sentence, never the raw message. */
@@ -194,4 +225,51 @@ export function replacementStatusKey(status: Replacement['status']): ConsoleKey 
 
 export function transactionStatusKey(status: Transaction['status']): ConsoleKey {
   return `txStatus.${status}`;
+}
+
+/** The dispositions an agent can pick at wrap-up, in the order shown (Disposition in live.ts). */
+export const DISPOSITIONS: readonly Disposition[] = [
+  'resolved',
+  'resolved_with_action',
+  'follow_up_needed',
+  'transferred',
+  'complaint_logged',
+  'no_response',
+  'other',
+];
+
+export function dispositionKey(d: string): ConsoleKey {
+  return (DISPOSITIONS as readonly string[]).includes(d) ? (`disposition.${d}` as ConsoleKey) : 'disposition.other';
+}
+
+export function stateKey(state: AgentState): ConsoleKey {
+  return `status.${state}`;
+}
+
+/** The priority badge of a waiting chat, or null for an ordinary one (fraud 10, escalations 5). */
+export function priorityKey(c: Pick<ConversationView, 'priority' | 'escalated'>): ConsoleKey | null {
+  const p = c.priority ?? 0;
+  if (p >= 10) return 'priority.fraud';
+  if (c.escalated || p >= 5) return 'priority.escalated';
+  return p > 0 ? 'priority.level' : null;
+}
+
+export function participantRoleKey(role: ChatParticipant['role']): ConsoleKey {
+  return `participants.role.${role}`;
+}
+
+/** Whole seconds from now until `iso` (never negative; 0 for a date that cannot be read). */
+export function secondsUntil(iso: string, nowMs: number): number {
+  const at = Date.parse(iso);
+  if (Number.isNaN(at)) return 0;
+  return Math.max(0, Math.ceil((at - nowMs) / 1000));
+}
+
+/** "45 s", "2 min", "1 h 5 min" for a duration in seconds; `null` is "n/a". */
+export function duration(t: Translate, seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return t('board.none');
+  if (seconds < 60) return t('time.seconds', { n: Math.max(0, Math.round(seconds)) });
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return t('time.minutes', { n: minutes });
+  return t('time.hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
 }

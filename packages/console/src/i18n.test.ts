@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SystemCode } from '@carechat/protocol';
+import { Disposition, SystemCode } from '@carechat/protocol';
+import { DISPOSITIONS } from './format.js';
 import { makeT, strings, systemText, type ConsoleKey } from './i18n.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -64,11 +65,41 @@ describe('console strings', () => {
   });
 });
 
+describe('live-operation strings', () => {
+  it('has the exact wording agents are told about', () => {
+    const t = makeT('en');
+    expect(t('composer.mode.reply')).toBe('Reply to customer');
+    expect(t('composer.mode.note')).toBe('Internal note');
+    expect(t('composer.noteLabel')).toBe('Internal note — the customer does not see this');
+    expect(t('whisper.from', { name: 'Sofía' })).toBe('Whisper from Sofía');
+    expect(t('offer.gone.expired')).toBe('The chat went to the next agent.');
+    expect(t('monitor.banner')).toBe('Monitoring — the customer does not see you');
+    expect(t('accommodation.badge')).toBe('Accommodation');
+    expect(t('status.current.wrap_up')).toBe('Wrapping up — pick a disposition to take new chats');
+    const es = makeT('es');
+    expect(es('composer.mode.note')).toBe('Nota interna');
+    expect(es('offer.gone.expired')).toBe('El chat pasó al siguiente agente.');
+  });
+
+  it('names every agent state and disposition in both languages', () => {
+    for (const lang of ['en', 'es'] as const) {
+      const t = makeT(lang);
+      for (const state of ['available', 'busy', 'away', 'wrap_up', 'offline']) {
+        expect(t(`status.${state}` as ConsoleKey), `${lang} ${state}`).not.toMatch(/^status\./);
+      }
+      for (const d of Disposition.options) {
+        expect(t(`disposition.${d}` as ConsoleKey), `${lang} ${d}`).not.toMatch(/^disposition\./);
+      }
+    }
+    expect(DISPOSITIONS).toEqual(Disposition.options);
+  });
+});
+
 describe('systemText', () => {
   it('renders every system code in both languages without leftover placeholders', () => {
     for (const lang of ['en', 'es'] as const) {
       for (const code of SystemCode.options) {
-        const text = systemText(code, {}, lang, { name: 'Maria', team: 'General' });
+        const text = systemText(code, {}, lang, { name: 'Maria', team: 'General', language: 'Spanish' });
         expect(text, `${lang} ${code}`).not.toMatch(/\{\w+\}/);
         expect(text.length).toBeGreaterThan(3);
       }

@@ -71,6 +71,10 @@ const KNOWN_FRAMES = new Set<ServerFrame['type']>([
   'inbox',
   'error',
   'pong',
+  // live operations: routing offers for this agent, the supervisor board
+  'offer',
+  'offer_closed',
+  'board',
 ]);
 
 const defaultTimers: Timers = {

@@ -10,7 +10,10 @@ import type {
   CustomerContextResponse,
   ErrorCode,
   Message,
+  OfferClosedFrame,
+  OfferView,
   ServerFrame,
+  SupervisorBoard,
 } from '@carechat/protocol/client';
 import type { ConsoleKey } from './i18n.js';
 import type { ConnectionStatus } from './socket.js';
@@ -50,7 +53,13 @@ export interface CustomerContextEntry {
 
 export type Announcement =
   | { id: number; kind: 'message'; message: Message; conversation: ConversationView; active: boolean }
-  | { id: number; kind: 'waiting'; conversation: ConversationView };
+  | { id: number; kind: 'waiting'; conversation: ConversationView }
+  | { id: number; kind: 'offer'; offer: OfferView }
+  | { id: number; kind: 'offerEnding'; offer: OfferView; seconds: number }
+  | { id: number; kind: 'board'; breaches: number; escalations: number };
+
+/** Which workspace screen is on: the chat workspace, the queues table, or the supervisor board. */
+export type View = 'chats' | 'queues' | 'board';
 
 export interface Notice {
   id: number;
@@ -77,6 +86,15 @@ export interface State {
   notice: Notice | null;
   /** Source of ids for announcements and notices. */
   counter: number;
+  /** Chats offered to this agent, oldest first. */
+  offers: OfferView[];
+  view: View;
+  /** The supervisor board, once loaded (supervisors only). */
+  board: SupervisorBoard | null;
+  /** The chat whose wrap-up dialog is open. */
+  wrapUpId: string | null;
+  /** This agent's closed chats that still need a disposition, oldest first. */
+  awaitingWrapUp: ConversationView[];
 }
 
 export type Action =
@@ -94,7 +112,13 @@ export type Action =
   | { type: 'contextLoading'; conversationId: string }
   | { type: 'contextLoaded'; conversationId: string; context: CustomerContextResponse }
   | { type: 'contextFailed'; conversationId: string; key: ConsoleKey }
-  | { type: 'frame'; frame: ServerFrame };
+  | { type: 'frame'; frame: ServerFrame }
+  | { type: 'offers'; offers: OfferView[] }
+  | { type: 'offerGone'; offerId: string; reason: OfferClosedFrame['reason'] | null }
+  | { type: 'offerEnding'; offerId: string; seconds: number }
+  | { type: 'view'; view: View }
+  | { type: 'board'; board: SupervisorBoard }
+  | { type: 'wrapUp'; conversationId: string | null };
 
 export const MAX_ANNOUNCEMENTS = 5;
 
@@ -112,6 +136,11 @@ export const initialState: State = {
   announcements: [],
   notice: null,
   counter: 0,
+  offers: [],
+  view: 'chats',
+  board: null,
+  wrapUpId: null,
+  awaitingWrapUp: [],
 };
 
 /**
@@ -182,8 +211,35 @@ function updateConversation(state: State, c: ConversationView): State {
   let waiting = replaceIn(state.waiting, c);
   if (c.status !== 'queued') waiting = waiting.filter((x) => x.id !== c.id);
   let mine = replaceIn(state.mine, c);
-  if (c.status === 'closed') mine = mine.filter((x) => x.id !== c.id);
-  return { ...state, conversations, waiting, mine };
+  const wasMine = state.mine.some((x) => x.id === c.id) || c.agent?.id === state.agent?.id;
+  const member = isMember(c, state.agent?.id);
+  // Transferred away or left: no longer "mine". Accepted (offer, conference, barge): now it is.
+  if (c.status === 'closed' || !member) mine = mine.filter((x) => x.id !== c.id);
+  else if (c.status === 'assigned' && member && !mine.some((x) => x.id === c.id)) mine = [...mine, c];
+  let awaitingWrapUp = state.awaitingWrapUp.filter((x) => x.id !== c.id);
+  if (needsWrapUp(c, state.agent?.id) && wasMine) {
+    const at = state.awaitingWrapUp.findIndex((x) => x.id === c.id);
+    awaitingWrapUp = at === -1 ? [...awaitingWrapUp, c] : state.awaitingWrapUp.map((x) => (x.id === c.id ? c : x));
+  }
+  return { ...state, conversations, waiting, mine, awaitingWrapUp };
+}
+
+/** This agent handles or writes in the chat: its assignee, or a conference or barged-in participant. */
+export function isMember(c: ConversationView, agentId: string | null | undefined): boolean {
+  if (!agentId) return false;
+  if (c.agent?.id === agentId) return true;
+  return !!c.participants?.some((p) => p.agentId === agentId && p.role !== 'monitor');
+}
+
+/** This supervisor follows the chat silently. */
+export function isMonitoring(c: ConversationView, agentId: string | null | undefined): boolean {
+  return !!agentId && !!c.participants?.some((p) => p.agentId === agentId && p.role === 'monitor');
+}
+
+/** A closed chat this agent was handling and has not given a disposition yet. */
+export function needsWrapUp(c: ConversationView, agentId: string | null | undefined): boolean {
+  // `undefined` is a server that does not report dispositions: nothing to ask for then.
+  return c.status === 'closed' && c.disposition === null && !!agentId && c.agent?.id === agentId;
 }
 
 function applyMessage(state: State, message: Message): State {
@@ -208,7 +264,7 @@ function applyMessage(state: State, message: Message): State {
     messages,
     pending,
     typing: own ? entry.typing : null,
-    unread: !own && !active && message.kind === 'text' ? entry.unread + 1 : entry.unread,
+    unread: !own && !active && message.kind !== 'system' ? entry.unread + 1 : entry.unread,
   };
   const updated: State = { ...state, conversations: { ...state.conversations, [id]: next } };
   if (own) return updated;
@@ -262,6 +318,15 @@ function applyFrame(state: State, frame: ServerFrame): State {
       };
     }
 
+    case 'offer':
+      return withOffer(state, frame.offer);
+
+    case 'offer_closed':
+      return withoutOffer(state, frame.offerId, frame.reason);
+
+    case 'board':
+      return withBoard(state, frame.board);
+
     case 'error': {
       let next = state;
       if (frame.clientMsgId && frame.conversationId && frame.code !== 'rate_limited') {
@@ -284,6 +349,40 @@ function applyFrame(state: State, frame: ServerFrame): State {
     default:
       return state;
   }
+}
+
+function withOffer(state: State, offer: OfferView): State {
+  const known = state.offers.some((o) => o.id === offer.id);
+  const offers = known ? state.offers.map((o) => (o.id === offer.id ? offer : o)) : [...state.offers, offer];
+  const next = { ...state, offers };
+  return known ? next : withAnnouncements(next, [{ kind: 'offer', offer }]);
+}
+
+/** Notice shown when an offer disappears without this agent taking it. */
+const OFFER_GONE_NOTICE: Record<OfferClosedFrame['reason'], ConsoleKey | null> = {
+  accepted: null,
+  declined: 'offer.gone.declined',
+  expired: 'offer.gone.expired',
+  withdrawn: 'offer.gone.withdrawn',
+};
+
+/** Drops an offer; `reason` null = this agent accepted it here (no notice). Unknown offers are a no-op. */
+function withoutOffer(state: State, offerId: string, reason: OfferClosedFrame['reason'] | null): State {
+  if (!state.offers.some((o) => o.id === offerId)) return state;
+  const next = { ...state, offers: state.offers.filter((o) => o.id !== offerId) };
+  const key = reason ? OFFER_GONE_NOTICE[reason] : null;
+  return key ? withNotice(next, key) : next;
+}
+
+/** A board update; more breaches or escalations than before is announced (the first load is not). */
+function withBoard(state: State, board: SupervisorBoard): State {
+  const before = state.board;
+  const next = { ...state, board };
+  if (!before) return next;
+  const breaches = board.breaches.length;
+  const escalations = board.escalations.length;
+  if (breaches <= before.breaches.length && escalations <= before.escalations.length) return next;
+  return withAnnouncements(next, [{ kind: 'board', breaches, escalations }]);
 }
 
 function applyInbox(state: State, waiting: ConversationView[], mine: ConversationView[]): State {
@@ -401,6 +500,34 @@ export function reducer(state: State, action: Action): State {
 
     case 'frame':
       return applyFrame(state, action.frame);
+
+    case 'offers': {
+      // The HTTP list is the starting point; offers already announced keep their place.
+      const incoming = new Map(action.offers.map((o) => [o.id, o]));
+      const kept = state.offers.filter((o) => incoming.has(o.id)).map((o) => incoming.get(o.id)!);
+      const added = action.offers.filter((o) => !state.offers.some((x) => x.id === o.id));
+      return withAnnouncements(
+        { ...state, offers: [...kept, ...added] },
+        added.map((offer) => ({ kind: 'offer' as const, offer })),
+      );
+    }
+
+    case 'offerGone':
+      return withoutOffer(state, action.offerId, action.reason);
+
+    case 'offerEnding': {
+      const offer = state.offers.find((o) => o.id === action.offerId);
+      return offer ? withAnnouncements(state, [{ kind: 'offerEnding', offer, seconds: action.seconds }]) : state;
+    }
+
+    case 'view':
+      return { ...state, view: action.view };
+
+    case 'board':
+      return withBoard(state, action.board);
+
+    case 'wrapUp':
+      return { ...state, wrapUpId: action.conversationId };
   }
 }
 

@@ -40,6 +40,16 @@ export interface TeamView {
   phone: string | null;
 }
 
+/** GET /api/agents?teamId=&language=: who a chat can be transferred to or conferenced with. */
+export interface AgentTarget {
+  id: string;
+  displayName: string;
+  role: 'agent' | 'supervisor';
+  state: AgentState;
+  load: number;
+  maxConcurrent: number;
+}
+
 // ---------------------------------------------------------------- offers
 
 /** A waiting chat offered to one agent; it expires after `expiresAt` and goes to the next agent. */

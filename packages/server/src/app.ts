@@ -23,6 +23,9 @@ import { defaultNluEngine } from './assistant/nlu/default-engine.js';
 import { detectLanguage } from './assistant/nlu/language.js';
 import { VirtualAssistant } from './assistant/virtual-assistant.js';
 import { InProcessBus, type Bus } from './bus/bus.js';
+import { BoardService } from './live/board.service.js';
+import { staffOpsRoutes } from './live/staff-ops.routes.js';
+import { StaffOpsService } from './live/staff-ops.service.js';
 import { CardmembersStore } from './cardmembers/cardmembers.store.js';
 import type { Config } from './config.js';
 import { QueueModel } from './routing/queue-model.js';
@@ -156,10 +159,21 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     queues,
     offerTimeoutSeconds: config.routing.offerTimeoutSeconds,
     sweepMs: config.routing.sweepMs,
-    view: (id) => conversations.viewById(id),
+    view: (id) => conversations.viewById(id, 'staff'),
     handlers: { queue: (actor, offer) => conversations.accept(actor, offer.conversation_id) },
   });
   routing.start();
+  // Registers the transfer and conference offer handlers with routing.
+  const staffOps = new StaffOpsService({
+    conversations,
+    store: conversationsStore,
+    routing,
+    queues,
+    bus,
+    clock,
+    redactor,
+  });
+  const board = new BoardService({ db: store.db, queues, conversations, clock });
   const identity = new IdentityService({
     db: store.db,
     sessions,
@@ -208,6 +222,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   });
   stepUpRoutes(http, { identity, stepup });
   routingRoutes(http, { identity, routing });
+  staffOpsRoutes(http, { identity, ops: staffOps, board });
   accountActionRoutes(http, { identity, actions: accountActions });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));
@@ -244,6 +259,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     limits: config.ws,
     rateLimits,
     offers: (agentId) => routing.openOffers(agentId),
+    board: (actor) => board.board(actor),
   });
   http.server.on('upgrade', (req, socket, head) => {
     if (req.url?.split('?')[0] !== '/ws') {

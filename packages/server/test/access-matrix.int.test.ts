@@ -167,6 +167,33 @@ const staffWrite = (ok: string): Record<Scenario, Row> => ({
   }),
 });
 
+/** Every agent and supervisor, not admins. */
+const staffOnlyNoAdmin = (ok: string): Row =>
+  staffOnly({
+    assignee: ok,
+    agent_team: ok,
+    agent_other_language: ok,
+    agent_other_team: ok,
+    supervisor: ok,
+    supervisor_other_team: ok,
+    admin: FORBIDDEN,
+  });
+
+/** Supervisors of the chat's team act on it (`queued` is the outcome on a waiting chat); agents never. */
+const supervisorOp = (queued: string): Record<Scenario, Row> => {
+  const row = (supervisor: string) =>
+    staffOnly({
+      assignee: FORBIDDEN,
+      agent_team: FORBIDDEN,
+      agent_other_language: FORBIDDEN,
+      agent_other_team: FORBIDDEN,
+      supervisor,
+      supervisor_other_team: NF,
+      admin: FORBIDDEN,
+    });
+  return { queued: row(queued), assigned: row(OK), closed: row(CLOSED) };
+};
+
 interface RestRow {
   /** Per scenario when the route acts on the conversation under test (`:id`), else one row. */
   expect: Row | Record<Scenario, Row>;
@@ -365,6 +392,99 @@ const REST: Record<string, RestRow> = {
       }),
     },
   },
+  // Live operations (live/staff-ops.routes.ts). Lists: agents and supervisors; the board: supervisors.
+  'GET /api/teams': { expect: staffOnlyNoAdmin(OK) },
+  'GET /api/agents': { expect: staffOnlyNoAdmin(OK) },
+  'GET /api/supervisor/board': {
+    expect: staffOnly({
+      assignee: FORBIDDEN,
+      agent_team: FORBIDDEN,
+      agent_other_language: FORBIDDEN,
+      agent_other_team: FORBIDDEN,
+      supervisor: OK,
+      supervisor_other_team: OK, // their own teams' board
+      admin: FORBIDDEN,
+    }),
+  },
+  // Handing the chat on or asking for help: only the agent holding it (a barged-in supervisor too, tested elsewhere).
+  'POST /api/conversations/:id/transfer': { mutates: true, body: { teamId: 'disputes' }, expect: staffWrite(OK) },
+  'POST /api/conversations/:id/conference': { mutates: true, body: { agentId: 'agent_ben' }, expect: staffWrite(OK) },
+  'POST /api/conversations/:id/escalate': { mutates: true, body: {}, expect: staffWrite(OK) },
+  // Only someone who joined (conference, barge, monitor) leaves; the assignee transfers or ends instead.
+  'POST /api/conversations/:id/leave': { mutates: true, expect: staffWrite(FORBIDDEN) },
+  // Notes: whoever works the chat and the team's supervisors, not a colleague who only sees it waiting.
+  'POST /api/conversations/:id/notes': {
+    mutates: true,
+    body: { body: 'matrix note' },
+    expect: {
+      queued: staffOnly({
+        assignee: FORBIDDEN,
+        agent_team: FORBIDDEN,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: OK,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+      assigned: staffOnly({
+        assignee: OK,
+        agent_team: NF,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: OK,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+      closed: staffOnly({
+        assignee: CLOSED,
+        agent_team: NF,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: CLOSED,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+    },
+  },
+  // Supervisors of the chat's team only; agents are refused whatever the chat.
+  'POST /api/conversations/:id/whisper': { mutates: true, body: { body: 'matrix whisper' }, expect: supervisorOp(OK) },
+  'POST /api/conversations/:id/monitor': { mutates: true, expect: supervisorOp(OK) },
+  'POST /api/conversations/:id/barge': { mutates: true, expect: supervisorOp('409 conflict') },
+  // The agent who held the chat wraps it up, open (it closes) or closed.
+  'POST /api/conversations/:id/wrap-up': {
+    mutates: true,
+    body: { disposition: 'resolved' },
+    expect: {
+      queued: staffOnly({
+        assignee: FORBIDDEN,
+        agent_team: FORBIDDEN,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: FORBIDDEN,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+      assigned: staffOnly({
+        assignee: OK,
+        agent_team: NF,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: FORBIDDEN,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+      closed: staffOnly({
+        assignee: OK,
+        agent_team: NF,
+        agent_other_language: NF,
+        agent_other_team: NF,
+        supervisor: FORBIDDEN,
+        supervisor_other_team: NF,
+        admin: FORBIDDEN,
+      }),
+    },
+  },
+  'GET /api/conversations/:id/canned': { expect: staffRead(FORBIDDEN) },
 };
 
 type SocketPrincipal = Exclude<Principal, 'anonymous'>;

@@ -24,6 +24,7 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
   /** Runs inside the fake `POST /api/widget/session/end`, before it answers (the server's 4403 can overtake the reply). */
   const hooks: { onEndSession?: () => void; endSessionError?: ApiError } = {};
   let n = 0;
+  const clock = new FakeClock();
   const api: Api = {
     siteToken: async () => {
       calls.push('siteToken');
@@ -75,7 +76,7 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
     },
     storage: new MemoryStorage(),
     saveFile: (name, text) => saved.push([name, text]),
-    timers: new FakeClock(),
+    timers: clock,
   });
   const handshake = () => {
     const s = sockets[sockets.length - 1]!;
@@ -94,7 +95,7 @@ function setup(sessions: (WidgetSessionResponse | ApiError)[]) {
       conversation: controller.state.conversation!,
     });
   };
-  return { controller, calls, sockets, saved, handshake, hooks };
+  return { controller, calls, sockets, saved, handshake, hooks, clock };
 }
 
 describe('ChatController', () => {
@@ -270,6 +271,74 @@ describe('ChatController', () => {
       await flush();
       expect(creates(t.calls)).toBe(2);
       expect(t.controller.state.phase).toBe('ready');
+    });
+  });
+
+  describe('waiting for an agent', () => {
+    const queued = (position: number) =>
+      buildConversation({
+        status: 'queued',
+        teamId: 'general',
+        queue: {
+          teamId: 'general',
+          teamName: 'General',
+          position,
+          estimatedWaitSeconds: 240,
+          agentsAvailable: 1,
+          serving: true,
+          open: true,
+          opensAt: null,
+          phone: null,
+        },
+      });
+
+    it('keeps sending to the assistant while queued, and paces place-in-line announcements with its clock', async () => {
+      const t = setup([session(1)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      const socket = t.sockets[0]!;
+      const said = () => t.controller.state.announcements.map((a) => a.text);
+      socket.receive({ type: 'conversation', conversation: queued(6) });
+      expect(t.controller.send('Meanwhile, what is my balance?')).toBe(true);
+      expect(socket.sentOfType('send').map((f) => f.body)).toEqual(['Meanwhile, what is my balance?']);
+
+      t.clock.advance(10_000);
+      socket.receive({ type: 'conversation', conversation: queued(5) });
+      t.clock.advance(10_000);
+      socket.receive({ type: 'conversation', conversation: queued(4) });
+      expect(said().filter((x) => x.includes('in line'))).toEqual([
+        'You are number 6 in line for the General team. Estimated wait: about 4 minutes.',
+      ]);
+      // The minute since the first announcement runs out: the newest place is said, once.
+      t.clock.advance(40_000);
+      expect(said().filter((x) => x.includes('in line'))).toEqual([
+        'You are number 6 in line for the General team. Estimated wait: about 4 minutes.',
+        'You are number 4 in line for the General team. Estimated wait: about 4 minutes.',
+      ]);
+      t.clock.advance(120_000);
+      expect(said().filter((x) => x.includes('in line'))).toHaveLength(2);
+    });
+
+    it('drops the pending announcement when an agent takes the chat first', async () => {
+      const t = setup([session(1)]);
+      t.controller.open();
+      await flush();
+      t.handshake();
+      const socket = t.sockets[0]!;
+      socket.receive({ type: 'conversation', conversation: queued(2) });
+      t.clock.advance(1_000);
+      socket.receive({ type: 'conversation', conversation: queued(1) });
+      socket.receive({
+        type: 'conversation',
+        conversation: buildConversation({ status: 'assigned', agent: { id: 'a1', firstName: 'Ana' } }),
+      });
+      t.clock.advance(61_000);
+      // (No pongs come from the fake server, so the heartbeat may also report a reconnect.)
+      expect(t.controller.state.announcements.map((a) => a.text).filter((x) => x !== 'Reconnecting…')).toEqual([
+        'You are number 2 in line for the General team. Estimated wait: about 4 minutes.',
+        'Ana is here to help',
+      ]);
     });
   });
 });

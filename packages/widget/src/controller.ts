@@ -13,7 +13,7 @@ import { ApiError, isAuthError, type Api } from './api.js';
 import { socketUrl, type WidgetConfig } from './config.js';
 import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
 import { loadOutbox, type KeyValueStorage } from './outbox.js';
-import { initialState, reduce, type Action, type ViewState } from './state.js';
+import { initialState, queueAnnouncementDueAt, reduce, type Action, type ViewState } from './state.js';
 import { pendingPrompt, StepUpError, type StepUpApi } from './stepup.js';
 import { TypingNotifier } from './typing.js';
 
@@ -44,6 +44,9 @@ export class ChatController {
   /** One session refresh per auth failure; reset once a socket is subscribed again. */
   private refreshedSinceOnline = false;
   private typingTimer: unknown = null;
+  /** Announces a change of place in line held back by the once-a-minute pacing (state.ts). */
+  private queueTimer: unknown = null;
+  private queueTimerDue: number | null = null;
   /**
    * Set when the cardmember asks to sign out (before the reply: the 4403 may arrive first) or the
    * server says the session was revoked. From then on nothing mints a session; only a page reload does.
@@ -67,10 +70,32 @@ export class ChatController {
   }
 
   private dispatch(action: Action): void {
+    // Frames and loads carry the time, which paces queue announcements.
+    if ((action.type === 'frame' || action.type === 'loaded') && action.at === undefined) {
+      action = { ...action, at: this.timers.now() };
+    }
     const next = reduce(this.state, action);
     if (next === this.state) return;
     this.state = next;
+    this.scheduleQueueTick();
     for (const l of this.listeners) l(next);
+  }
+
+  private scheduleQueueTick(): void {
+    const due = queueAnnouncementDueAt(this.state);
+    if (due === this.queueTimerDue) return;
+    this.timers.clearTimeout(this.queueTimer);
+    this.queueTimer = null;
+    this.queueTimerDue = due;
+    if (due === null) return;
+    this.queueTimer = this.timers.setTimeout(
+      () => {
+        this.queueTimer = null;
+        this.queueTimerDue = null;
+        this.dispatch({ type: 'queueTick', at: this.timers.now() });
+      },
+      Math.max(0, due - this.timers.now()),
+    );
   }
 
   /** True when the last page view left the chat open or with unsent messages, so it should resume. */

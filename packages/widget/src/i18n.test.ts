@@ -37,4 +37,26 @@ describe('widget strings', () => {
     expect(t(errorKey('something_new'))).toBe('Something went wrong. Please try again.');
     expect(widgetT('es')(errorKey('session_expired'))).toBe('Su sesión ha expirado. Inicie sesión de nuevo.');
   });
+
+  it('has the waiting-card lines in both languages', () => {
+    const en = widgetT('en');
+    const es = widgetT('es');
+    expect(en('queuePosition', { position: 3, team: 'Business' })).toBe(
+      'You are number 3 in line for the Business team.',
+    );
+    expect(es('queuePosition', { position: 3, team: 'Business' })).toBe(
+      'Usted es el número 3 en la fila del equipo Business.',
+    );
+    expect(en('keepChatting')).toBe('Keep chatting with the assistant');
+    expect(es('keepChatting')).toBe('Seguir chateando con el asistente');
+    expect(en('fraudNotice', { phone: '1-800-555-0199' })).toBe(
+      'If you think someone is using your card right now, call us at 1-800-555-0199 — the number is also on the back of your card.',
+    );
+    expect(es('fraudNotice', { phone: '1-800-555-0199' })).toBe(
+      'Si cree que alguien está usando su tarjeta en este momento, llámenos al 1-800-555-0199; el número también está en el reverso de su tarjeta.',
+    );
+    expect(es('queueOpens', { team: 'Negocios', when: 'el lunes a las 8:00' })).toBe(
+      'Nuestro equipo Negocios abre el lunes a las 8:00.',
+    );
+  });
 });

@@ -40,7 +40,27 @@ export type WidgetKey =
   | 'reconnecting'
   | 'statusBot'
   | 'statusQueued'
-  | 'statusQueue'
+  | 'queueCard'
+  | 'queuePosition'
+  | 'queueWait'
+  | 'queueKeepChatting'
+  | 'queueUnavailable'
+  | 'queueUnavailableNoTeam'
+  | 'queueClosed'
+  | 'queueClosedNoTeam'
+  | 'queueOpens'
+  | 'queueStillInLine'
+  | 'queueCallUs'
+  | 'keepChatting'
+  | 'fraudNotice'
+  | 'fraudNoticeNoPhone'
+  | 'atTime'
+  | 'atTimeOne'
+  | 'openToday'
+  | 'openTomorrow'
+  | 'openDay'
+  | 'lang.en'
+  | 'lang.es'
   | 'statusAssigned'
   | 'closed'
   | 'transcript'
@@ -114,7 +134,28 @@ export const widgetStrings: Table<WidgetKey> = {
     reconnecting: 'Reconnecting…',
     statusBot: 'You are chatting with our virtual assistant.',
     statusQueued: 'You are in line to chat with an agent.',
-    statusQueue: "You're number {position} in line for the {team} team. Estimated wait: {wait}.",
+    queueCard: 'Waiting for an agent',
+    queuePosition: 'You are number {position} in line for the {team} team.',
+    queueWait: 'Estimated wait: {wait}.',
+    queueKeepChatting: 'You can keep chatting with the assistant while you wait.',
+    queueUnavailable: 'No one on our {team} team can take your chat right now.',
+    queueUnavailableNoTeam: 'No one can take your chat right now.',
+    queueClosed: 'Our {team} team is closed right now.',
+    queueClosedNoTeam: 'Our team is closed right now.',
+    queueOpens: 'Our {team} team opens {when}.',
+    queueStillInLine: 'You keep your place in line (number {position}).',
+    queueCallUs: 'You can also call us at {phone}.',
+    keepChatting: 'Keep chatting with the assistant',
+    fraudNotice:
+      'If you think someone is using your card right now, call us at {phone} — the number is also on the back of your card.',
+    fraudNoticeNoPhone: 'If you think someone is using your card right now, call the number on the back of your card.',
+    atTime: 'at {time}',
+    atTimeOne: 'at {time}',
+    openToday: 'today {at}',
+    openTomorrow: 'tomorrow {at}',
+    openDay: '{day} {at}',
+    'lang.en': 'English',
+    'lang.es': 'Spanish',
     statusAssigned: '{name} is here to help',
     closed: 'This chat has ended.',
     transcript: 'Download transcript',
@@ -187,7 +228,29 @@ export const widgetStrings: Table<WidgetKey> = {
     reconnecting: 'Reconectando…',
     statusBot: 'Está chateando con nuestro asistente virtual.',
     statusQueued: 'Está en la fila para chatear con un agente.',
-    statusQueue: 'Usted es el número {position} en la fila del equipo {team}. Tiempo de espera estimado: {wait}.',
+    queueCard: 'Esperando a un agente',
+    queuePosition: 'Usted es el número {position} en la fila del equipo {team}.',
+    queueWait: 'Tiempo de espera estimado: {wait}.',
+    queueKeepChatting: 'Mientras espera, puede seguir chateando con el asistente.',
+    queueUnavailable: 'En este momento nadie del equipo {team} puede atender su chat.',
+    queueUnavailableNoTeam: 'En este momento nadie puede atender su chat.',
+    queueClosed: 'Nuestro equipo {team} está cerrado en este momento.',
+    queueClosedNoTeam: 'Nuestro equipo está cerrado en este momento.',
+    queueOpens: 'Nuestro equipo {team} abre {when}.',
+    queueStillInLine: 'Conserva su lugar en la fila (número {position}).',
+    queueCallUs: 'También puede llamarnos al {phone}.',
+    keepChatting: 'Seguir chateando con el asistente',
+    fraudNotice:
+      'Si cree que alguien está usando su tarjeta en este momento, llámenos al {phone}; el número también está en el reverso de su tarjeta.',
+    fraudNoticeNoPhone:
+      'Si cree que alguien está usando su tarjeta en este momento, llame al número que está en el reverso de su tarjeta.',
+    atTime: 'a las {time}',
+    atTimeOne: 'a la {time}',
+    openToday: 'hoy {at}',
+    openTomorrow: 'mañana {at}',
+    openDay: 'el {day} {at}',
+    'lang.en': 'inglés',
+    'lang.es': 'español',
     statusAssigned: '{name} está aquí para ayudarle',
     closed: 'Este chat ha finalizado.',
     transcript: 'Descargar transcripción',

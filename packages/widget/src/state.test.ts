@@ -4,8 +4,11 @@ import {
   currentQuickReplies,
   initialState,
   mergeMessages,
+  QUEUE_ANNOUNCE_MS,
+  queueAnnouncementDueAt,
   reduce,
   statusLine,
+  systemText,
   visibleOutbox,
   type Action,
   type ViewState,
@@ -153,7 +156,7 @@ describe('reduce: conversation status', () => {
 
   it('describes the queue with position, team and wait', () => {
     expect(statusLine(queued, 'en')).toBe(
-      "You're number 2 in line for the General team. Estimated wait: about 4 minutes.",
+      'You are number 2 in line for the General team. Estimated wait: about 4 minutes.',
     );
     expect(statusLine(queued, 'es')).toBe(
       'Usted es el número 2 en la fila del equipo General. Tiempo de espera estimado: alrededor de 4 minutos.',
@@ -178,8 +181,8 @@ describe('reduce: conversation status', () => {
     });
     s = frame(s, { type: 'conversation', conversation: buildConversation({ status: 'closed' }) });
     expect(texts(s)).toEqual([
-      "You're number 2 in line for the General team. Estimated wait: about 4 minutes.",
-      "You're number 1 in line for the General team. Estimated wait: about 4 minutes.",
+      'You are number 2 in line for the General team. Estimated wait: about 4 minutes.',
+      'You are number 1 in line for the General team. Estimated wait: about 4 minutes.',
       'Ana is here to help',
       'This chat has ended.',
     ]);
@@ -295,5 +298,172 @@ describe('reduce: signed out', () => {
     expect(out.conversation?.status).toBe('closed');
     expect(out.signedOut).toBe('self');
     expect(texts(out).at(-1)).toBe('Finalizó el chat y cerró esta sesión de chat.');
+  });
+});
+
+describe('reduce: waiting for an agent', () => {
+  const queue = {
+    teamId: 'general',
+    teamName: 'General',
+    position: 5,
+    estimatedWaitSeconds: 300,
+    agentsAvailable: 2,
+    serving: true,
+    open: true,
+    opensAt: null,
+    phone: '1-800-555-0100',
+  };
+  const at = (position: number, extra: Partial<typeof queue> = {}) =>
+    buildConversation({ status: 'queued', teamId: queue.teamId, queue: { ...queue, ...extra, position } });
+  const conv = (s: ViewState, c: ReturnType<typeof at>, time: number) =>
+    reduce(s, { type: 'frame', frame: { type: 'conversation', conversation: c }, at: time });
+  const T0 = 1_000_000;
+
+  it('announces a change of place at once, then at most once a minute, the latest place when the minute is up', () => {
+    let s = conv(loaded(), at(5), T0);
+    expect(texts(s)).toEqual(['You are number 5 in line for the General team. Estimated wait: about 5 minutes.']);
+    s = conv(s, at(4), T0 + 5_000);
+    s = conv(s, at(3), T0 + 20_000);
+    s = conv(s, at(3, { estimatedWaitSeconds: 100 }), T0 + 30_000);
+    expect(texts(s)).toHaveLength(1);
+    expect(queueAnnouncementDueAt(s)).toBe(T0 + QUEUE_ANNOUNCE_MS);
+    // Too early: nothing yet.
+    s = reduce(s, { type: 'queueTick', at: T0 + 59_000 });
+    expect(texts(s)).toHaveLength(1);
+    s = reduce(s, { type: 'queueTick', at: T0 + 60_000 });
+    expect(texts(s).slice(1)).toEqual([
+      'You are number 3 in line for the General team. Estimated wait: about 2 minutes.',
+    ]);
+    expect(queueAnnouncementDueAt(s)).toBeNull();
+    // Another tick says nothing more; the same place is never said twice.
+    expect(reduce(s, { type: 'queueTick', at: T0 + 100_000 })).toBe(s);
+    s = conv(s, at(3, { estimatedWaitSeconds: 30 }), T0 + 100_000);
+    expect(texts(s)).toHaveLength(2);
+    // A minute after the last one, a change is said at once.
+    s = conv(s, at(2), T0 + 121_000);
+    expect(texts(s).slice(2)).toEqual([
+      'You are number 2 in line for the General team. Estimated wait: about 5 minutes.',
+    ]);
+  });
+
+  it('a deferred place that went back to what was said is not announced', () => {
+    let s = conv(conv(loaded(), at(5), T0), at(4), T0 + 1_000);
+    s = conv(s, at(5), T0 + 2_000);
+    expect(queueAnnouncementDueAt(s)).toBeNull();
+    expect(texts(reduce(s, { type: 'queueTick', at: T0 + 60_000 }))).toHaveLength(1);
+  });
+
+  it('says at once when nobody can answer any more, or the team closes, whatever the pacing', () => {
+    let s = conv(loaded(), at(2), T0);
+    s = conv(s, at(2, { serving: false }), T0 + 1_000);
+    s = conv(s, at(2, { serving: false, open: false, opensAt: null }), T0 + 2_000);
+    s = conv(s, at(2), T0 + 3_000);
+    expect(texts(s)).toEqual([
+      'You are number 2 in line for the General team. Estimated wait: about 5 minutes.',
+      'No one on our General team can take your chat right now. You keep your place in line (number 2).',
+      'Our General team is closed right now. You keep your place in line (number 2).',
+      'You are number 2 in line for the General team. Estimated wait: about 5 minutes.',
+    ]);
+  });
+
+  it('does not announce the place shown on load, but does the first change after it', () => {
+    let s = loaded([buildMessage(1)], at(4));
+    expect(texts(s)).toEqual([]);
+    s = conv(s, at(3), T0);
+    expect(texts(s)).toEqual(['You are number 3 in line for the General team. Estimated wait: about 5 minutes.']);
+  });
+
+  it('announces in Spanish for a Spanish chat', () => {
+    let s = conv(loaded([buildMessage(1)], buildConversation({ language: 'es' })), { ...at(2), language: 'es' }, T0);
+    s = conv(s, { ...at(2, { serving: false }), language: 'es' }, T0 + 1000);
+    expect(texts(s)).toEqual([
+      'Usted es el número 2 en la fila del equipo General. Tiempo de espera estimado: alrededor de 5 minutos.',
+      'En este momento nadie del equipo General puede atender su chat. Conserva su lugar en la fila (número 2).',
+    ]);
+  });
+
+  it('shows the fraud notice once it applies and keeps it while the chat waits', () => {
+    const fraud = (seconds: number, extra: Partial<typeof queue> = {}) =>
+      buildConversation({
+        status: 'queued',
+        teamId: 'fraud',
+        queue: { ...queue, teamId: 'fraud', teamName: 'Fraud', estimatedWaitSeconds: seconds, ...extra },
+      });
+    let s = conv(loaded(), fraud(60), T0);
+    expect(s.fraudNotice).toBeNull();
+    s = conv(s, fraud(180), T0 + 1000);
+    expect(s.fraudNotice).toBe('conv_1');
+    // The estimate drops under 2 minutes: the notice stays (its alert is not inserted again later).
+    s = conv(s, fraud(90), T0 + 2000);
+    expect(s.fraudNotice).toBe('conv_1');
+    s = conv(s, buildConversation({ status: 'assigned', teamId: 'fraud', agent: { id: 'a1', firstName: 'Ana' } }), T0);
+    expect(s.fraudNotice).toBeNull();
+    // Loaded already waiting with nobody serving: shown from the start.
+    expect(loaded([buildMessage(1)], fraud(0, { serving: false })).fraudNotice).toBe('conv_1');
+    expect(loaded([buildMessage(1)], at(2)).fraudNotice).toBeNull();
+  });
+});
+
+describe('reduce: staff-only notes and live-agent notices', () => {
+  const sys = (seq: number, code: string, params: Record<string, string>, body = 'stored text') =>
+    buildMessage(seq, {
+      author: { role: 'system', id: null, name: null },
+      kind: 'system',
+      body,
+      system: { code: code as never, params },
+    });
+
+  it('never holds or announces a note or a whisper, from a frame or over HTTP', () => {
+    let s = loaded([
+      buildMessage(1),
+      buildMessage(2, { kind: 'note', author: { role: 'agent', id: 'a1', name: 'Ana' }, body: 'internal: check KYC' }),
+    ]);
+    expect(s.messages.map((m) => m.seq)).toEqual([1]);
+    s = frame(s, {
+      type: 'message',
+      message: buildMessage(3, {
+        kind: 'note',
+        whisper: true,
+        author: { role: 'agent', id: 's1', name: 'Sofia' },
+        body: 'whisper',
+      }),
+    });
+    s = reduce(s, { type: 'messages', messages: [buildMessage(4, { kind: 'note', body: 'another note' })] });
+    expect(s.messages.map((m) => m.seq)).toEqual([1]);
+    expect(JSON.stringify(s.messages)).not.toMatch(/KYC|whisper|another note/);
+    expect(texts(s)).toEqual([]);
+    s = frame(s, { type: 'message', message: buildMessage(5, { body: 'visible' }) });
+    expect(s.messages.map((m) => m.seq)).toEqual([1, 5]);
+  });
+
+  it("renders the live-agent notices in the viewer's language", () => {
+    const en = [
+      sys(2, 'conversation.transferred', { team: 'Disputes' }),
+      sys(3, 'conversation.escalated', {}),
+      sys(4, 'agent.conference_joined', { name: 'Ben' }),
+      sys(5, 'supervisor.joined', { name: 'Sofía' }),
+      sys(6, 'handoff.language', { language: 'es' }),
+    ];
+    expect(en.map((m) => systemText(m, 'en'))).toEqual([
+      'You are being transferred to the Disputes team. Everything you have written stays with the chat.',
+      'A supervisor has been asked to join the chat.',
+      'Ben joined the chat to help.',
+      'Sofía, a supervisor, joined the chat.',
+      'One moment: we are connecting you with an agent who speaks Spanish.',
+    ]);
+    expect(en.map((m) => systemText(m, 'es'))).toEqual([
+      'Le estamos transfiriendo al equipo Disputes. Todo lo que escribió sigue en el chat.',
+      'Se pidió a un supervisor que se una al chat.',
+      'Ben se unió al chat para ayudar.',
+      'Sofía, supervisor, se unió al chat.',
+      'Un momento: le estamos conectando con un agente que habla español.',
+    ]);
+    // A language already named stays as it is; an unknown code falls back to the stored body.
+    expect(systemText(sys(7, 'handoff.language', { language: 'Spanish' }), 'en')).toMatch(/speaks Spanish\.$/);
+    expect(systemText(sys(8, 'some.future_code', {}, 'Stored notice.'), 'es')).toBe('Stored notice.');
+    // Announced once each as they arrive, in the chat's language.
+    let s = loaded([buildMessage(1)], buildConversation({ language: 'es' }));
+    s = frame(s, { type: 'message', message: en[3]! });
+    expect(texts(s)).toEqual(['Sofía, supervisor, se unió al chat.']);
   });
 });

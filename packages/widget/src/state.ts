@@ -4,9 +4,13 @@
  * highest seq up to which nothing is missing, which is what a resume asks for. Staff-only notes take
  * seqs the cardmember never sees, so besides contiguity `lastSeq` also advances to what the server
  * vouches for: `subscribed.headSeq`, and the newest seq of a complete HTTP listing.
+ * Staff-only notes (`kind: 'note'`) are never held, even if one arrived by mistake.
+ *
+ * Queue status is announced in the polite live region when it changes in kind (queued, nobody serving,
+ * closed, assigned...) and when the place in line changes, but place changes at most once a minute:
+ * a later change inside that minute is announced when the minute is up (the controller's `queueTick`).
  */
 import {
-  formatWait,
   systemStrings,
   translator,
   type ConversationView,
@@ -18,6 +22,7 @@ import {
 import { widgetT } from './i18n.js';
 import { redactionNotice } from './redaction-notice.js';
 import { initialStepUp, type StepUpState } from './stepup.js';
+import { waitingAnnouncement, waitingView } from './waiting.js';
 import type { OutboxItem } from './outbox.js';
 import type { ConnectionStatus } from './connection.js';
 
@@ -54,6 +59,16 @@ export interface ViewState {
   stepUp: StepUpState;
   /** Set with phase `signedOut`: `self` when this widget signed out, `revoked` when it learnt it from the server. */
   signedOut: 'self' | 'revoked' | null;
+  /**
+   * The place in line last announced and when (ms, null = no clock given, or only shown on load), while
+   * queued: place changes are announced at most once per QUEUE_ANNOUNCE_MS.
+   */
+  queueAnnounced: { position: number | null; at: number | null } | null;
+  /**
+   * Id of the chat showing the fraud "call us now" notice. Once shown it stays until the chat leaves the
+   * queue, so its alert is inserted (and read) once, not again each time the estimate crosses 2 minutes.
+   */
+  fraudNotice: string | null;
 }
 
 export type Action =
@@ -63,10 +78,13 @@ export type Action =
   /** The session ended on purpose; `conversation` is the ended chat when the server sent it. */
   | { type: 'signedOut'; by: 'self' | 'revoked'; conversation?: ConversationView | null }
   /** A conversation loaded over HTTP: `reset` replaces the view (new session, new chat), otherwise merges. */
-  | { type: 'loaded'; conversation: ConversationView; messages: Message[]; reset: boolean }
+  | { type: 'loaded'; conversation: ConversationView; messages: Message[]; reset: boolean; at?: number }
   /** Everything visible after the current lastSeq, fetched over HTTP. */
   | { type: 'messages'; messages: Message[] }
-  | { type: 'frame'; frame: ServerFrame }
+  /** `at`: when it arrived (ms), which paces queue announcements; without it they are not paced. */
+  | { type: 'frame'; frame: ServerFrame; at?: number }
+  /** A deferred change of place in line may be announced now. */
+  | { type: 'queueTick'; at: number }
   | { type: 'connection'; status: ConnectionStatus }
   | { type: 'outbox'; items: OutboxItem[] }
   | { type: 'notice'; code: string | null }
@@ -74,6 +92,8 @@ export type Action =
   | { type: 'stepUp'; patch: Partial<StepUpState> };
 
 const MAX_ANNOUNCEMENTS = 4;
+/** Place-in-line changes are announced at most this often. */
+export const QUEUE_ANNOUNCE_MS = 60_000;
 
 export function initialState(pageLang: Language): ViewState {
   return {
@@ -94,6 +114,8 @@ export function initialState(pageLang: Language): ViewState {
     redacted: {},
     stepUp: initialStepUp,
     signedOut: null,
+    queueAnnounced: null,
+    fraudNotice: null,
   };
 }
 
@@ -140,11 +162,19 @@ export function authorLabel(message: Pick<Message, 'author'>, lang: Language): s
   }
 }
 
+/** Whether a message may be shown to the cardmember: never a staff-only note, whatever the server sent. */
+export function visibleToCardmember(message: Pick<Message, 'kind'>): boolean {
+  return message.kind === 'text' || message.kind === 'system';
+}
+
 /** A system notice in the viewer's language (falls back to the stored body for unknown codes). */
 export function systemText(message: Message, lang: Language): string {
   const code = message.system?.code;
   if (!code || !(code in systemStrings.en)) return message.body;
-  return translator(systemStrings, lang)(code, message.system?.params ?? {});
+  const params = { ...(message.system?.params ?? {}) };
+  // `handoff.language` may name the language by code: say "Spanish" / "español" instead.
+  if (params.language === 'en' || params.language === 'es') params.language = widgetT(lang)(`lang.${params.language}`);
+  return translator(systemStrings, lang)(code, params);
 }
 
 /** The one-line conversation status (queue position, assigned agent...), or null when there is none. */
@@ -153,13 +183,7 @@ export function statusLine(conversation: ConversationView | null, lang: Language
   const t = widgetT(lang);
   switch (conversation.status) {
     case 'queued':
-      return conversation.queue
-        ? t('statusQueue', {
-            position: conversation.queue.position,
-            team: conversation.queue.teamName,
-            wait: formatWait(conversation.queue.estimatedWaitSeconds, lang),
-          })
-        : t('statusQueued');
+      return waitingAnnouncement(waitingView(conversation, lang)!, t);
     case 'assigned':
       return t('statusAssigned', { name: conversation.agent?.firstName || t('agent') });
     case 'closed':
@@ -201,28 +225,73 @@ function announceMessages(state: ViewState, added: Message[]): string[] {
     .map((m) => (m.kind === 'system' ? systemText(m, state.lang) : `${authorLabel(m, state.lang)}: ${m.body}`));
 }
 
-/** What about a conversation is worth announcing when it changes. */
+/** What about a conversation is announced as soon as it changes (place in line is paced separately). */
 function statusKey(c: ConversationView): string {
-  return [c.status, c.queue?.position ?? '', c.queue?.teamId ?? '', c.agent?.id ?? ''].join('|');
+  const mode =
+    c.status === 'queued' ? (c.queue?.open === false ? 'closed' : c.queue?.serving === false ? 'none' : '') : '';
+  return [c.status, c.queue?.teamId ?? '', c.agent?.id ?? '', mode].join('|');
 }
 
-function withConversation(state: ViewState, conversation: ConversationView): ViewState {
+const queuePosition = (c: ConversationView | null): number | null =>
+  c?.status === 'queued' ? (c.queue?.position ?? null) : null;
+
+function announceStatus(state: ViewState, at: number | undefined): ViewState {
+  const line = statusLine(state.conversation, state.lang);
+  const next = line ? announce(state, [line]) : state;
+  const position = queuePosition(state.conversation);
+  return {
+    ...next,
+    queueAnnounced: state.conversation?.status === 'queued' ? { position, at: at ?? null } : null,
+  };
+}
+
+/** True when the place in line changed since it was last announced and may be said now. */
+function positionDue(state: ViewState, at: number | undefined): boolean {
+  const position = queuePosition(state.conversation);
+  const last = state.queueAnnounced;
+  if (position === null || !last || last.position === position) return false;
+  return at === undefined || last.at === null || at - last.at >= QUEUE_ANNOUNCE_MS;
+}
+
+/** When a change of place in line held back by the pacing may be announced (ms), or null if none waits. */
+export function queueAnnouncementDueAt(state: ViewState): number | null {
+  const position = queuePosition(state.conversation);
+  const last = state.queueAnnounced;
+  if (position === null || !last || last.position === position || last.at === null) return null;
+  return last.at + QUEUE_ANNOUNCE_MS;
+}
+
+/** Whether the fraud notice shows: once it applies it stays for as long as the chat waits. */
+function withFraudNotice(state: ViewState): ViewState {
+  const c = state.conversation;
+  let fraudNotice: string | null = null;
+  if (c?.status === 'queued') {
+    fraudNotice = state.fraudNotice === c.id || waitingView(c, state.lang)?.fraud ? c.id : null;
+  }
+  return fraudNotice === state.fraudNotice ? state : { ...state, fraudNotice };
+}
+
+function withConversation(state: ViewState, conversation: ConversationView, at?: number): ViewState {
   const previous = state.conversation;
   if (previous && previous.id !== conversation.id) return state;
-  const next: ViewState = {
+  const next: ViewState = withFraudNotice({
     ...state,
     conversation,
     lang: conversation.language ?? state.lang,
     typing: conversation.status === 'closed' ? null : state.typing,
-  };
-  if (!previous || statusKey(previous) === statusKey(conversation)) return next;
-  const line = statusLine(conversation, next.lang);
-  return line ? announce(next, [line]) : next;
+  });
+  if (!previous) {
+    // Shown, not announced (like the history); the first change is announced at once.
+    const position = queuePosition(conversation);
+    return { ...next, queueAnnounced: conversation.status === 'queued' ? { position, at: null } : null };
+  }
+  if (statusKey(previous) !== statusKey(conversation)) return announceStatus(next, at);
+  return positionDue(next, at) ? announceStatus(next, at) : next;
 }
 
 function withMessages(state: ViewState, incoming: Message[], announceNew: boolean, complete = false): ViewState {
   const id = state.conversation?.id;
-  const mine = incoming.filter((m) => m && m.conversationId === id);
+  const mine = incoming.filter((m) => m && m.conversationId === id && visibleToCardmember(m));
   const merged = mergeMessages(state.messages, state.lastSeq, mine, complete);
   if (merged.added.length === 0)
     return merged.lastSeq === state.lastSeq ? state : { ...state, lastSeq: merged.lastSeq };
@@ -231,7 +300,7 @@ function withMessages(state: ViewState, incoming: Message[], announceNew: boolea
   return announceNew ? announce(next, announceMessages(next, merged.added)) : next;
 }
 
-function onFrame(state: ViewState, frame: ServerFrame): ViewState {
+function onFrame(state: ViewState, frame: ServerFrame, at?: number): ViewState {
   switch (frame.type) {
     case 'message':
       return withMessages(state, [frame.message], true);
@@ -257,12 +326,12 @@ function onFrame(state: ViewState, frame: ServerFrame): ViewState {
     }
     case 'subscribed': {
       // The replay before this frame delivered every visible message up to headSeq.
-      const next = { ...withConversation(state, frame.conversation), notice: null };
+      const next = { ...withConversation(state, frame.conversation, at), notice: null };
       if (frame.conversationId === state.conversation?.id && frame.headSeq > next.lastSeq) next.lastSeq = frame.headSeq;
       return next;
     }
     case 'conversation':
-      return withConversation(state, frame.conversation);
+      return withConversation(state, frame.conversation, at);
     case 'typing': {
       if (frame.conversationId !== state.conversation?.id || frame.from?.role === 'cardmember') return state;
       if (frame.state === 'stop') return state.typing ? { ...state, typing: null } : state;
@@ -310,8 +379,20 @@ export function reduce(state: ViewState, action: Action): ViewState {
     case 'loaded': {
       if (state.phase === 'signedOut') return state;
       const base: ViewState = action.reset
-        ? { ...state, conversation: action.conversation, messages: [], lastSeq: 0, typing: null, stepUp: initialStepUp }
-        : withConversation(state, action.conversation);
+        ? withFraudNotice({
+            ...state,
+            conversation: action.conversation,
+            messages: [],
+            lastSeq: 0,
+            typing: null,
+            stepUp: initialStepUp,
+            queueAnnounced:
+              action.conversation.status === 'queued'
+                ? { position: queuePosition(action.conversation), at: null }
+                : null,
+            fraudNotice: null,
+          })
+        : withConversation(state, action.conversation, action.at);
       const loaded: ViewState = {
         ...base,
         conversation: base.conversation ?? action.conversation,
@@ -324,7 +405,9 @@ export function reduce(state: ViewState, action: Action): ViewState {
     case 'messages':
       return withMessages(state, action.messages, true, true);
     case 'frame':
-      return onFrame(state, action.frame);
+      return onFrame(state, action.frame, action.at);
+    case 'queueTick':
+      return positionDue(state, action.at) ? announceStatus(state, action.at) : state;
     case 'connection': {
       const next = { ...state, connection: action.status };
       // Said once per outage, when a working connection drops.

@@ -22,6 +22,7 @@ import {
 } from '../format.js';
 import type { CustomerContextEntry } from '../state.js';
 import { useConsole } from './context.js';
+import { Accommodation } from './Conversation.js';
 
 interface CustomerPanelProps {
   conversation: ConversationView;
@@ -70,6 +71,7 @@ export function CustomerPanel({ conversation, entry }: CustomerPanelProps) {
           {t('context.refresh')}
         </button>
       </div>
+      {conversation.accommodation && <Accommodation note={conversation.accommodation} />}
       {loading && !view && <p class="loading-note">{t('context.loading')}</p>}
       {error && (
         <div class="customer-error">

@@ -1,12 +1,14 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import type { AgentStatus, AgentView } from '@carechat/protocol/client';
+import type { AgentStatus, AgentView, ChosenAgentState } from '@carechat/protocol/client';
 import type { ConsoleKey } from '../i18n.js';
 import type { ConnectionStatus } from '../socket.js';
 import { useConsole } from './context.js';
 
 const STATUS_TEXT: Record<AgentStatus, ConsoleKey> = {
   available: 'status.current.available',
+  busy: 'status.current.busy',
   away: 'status.current.away',
+  wrap_up: 'status.current.wrap_up',
   offline: 'status.current.offline',
 };
 
@@ -40,11 +42,18 @@ export function Header({ agent, connection }: { agent: AgentView; connection: Co
           data-testid="console-status"
           value={agent.status}
           aria-describedby="agent-status-text"
-          onChange={(e) => void controller.setStatus(e.currentTarget.value as AgentStatus)}
+          onChange={(e) => void controller.setStatus(e.currentTarget.value as ChosenAgentState)}
         >
+          {/* wrap_up is set by the server; shown so the select tells the truth, but not choosable. */}
+          {agent.status === 'wrap_up' && (
+            <option value="wrap_up" disabled>
+              {t('status.wrap_up')}
+            </option>
+          )}
           <option value="available">{t('status.available')}</option>
+          <option value="busy">{t('status.busy')}</option>
           <option value="away">{t('status.away')}</option>
-          {agent.status === 'offline' && <option value="offline">{t('status.offline')}</option>}
+          <option value="offline">{t('status.offline')}</option>
         </select>
         <span id="agent-status-text" class={`status-text status-text--${agent.status}`}>
           {t(STATUS_TEXT[agent.status])}

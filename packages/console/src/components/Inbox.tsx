@@ -1,5 +1,5 @@
 import type { ConversationView } from '@carechat/protocol/client';
-import { languageName, teamName, waitingTime } from '../format.js';
+import { languageName, priorityKey, teamName, waitingTime } from '../format.js';
 import type { ConversationEntry } from '../state.js';
 import { useConsole, useNow } from './context.js';
 
@@ -8,13 +8,38 @@ interface InboxProps {
   mine: ConversationView[];
   conversations: Record<string, ConversationEntry>;
   activeId: string | null;
+  awaitingWrapUp: ConversationView[];
 }
 
 /** The queue ("Waiting") and this agent's open chats ("My chats"). */
-export function Inbox({ waiting, mine, conversations, activeId }: InboxProps) {
-  const { t } = useConsole();
+export function Inbox({ waiting, mine, conversations, activeId, awaitingWrapUp }: InboxProps) {
+  const { controller, t } = useConsole();
   return (
     <nav class="inbox" aria-label={t('inbox.label')}>
+      {awaitingWrapUp.length > 0 && (
+        <section class="inbox-section">
+          <h2 id="wrapup-heading">
+            {t('wrapup.needed')} <span class="count">({awaitingWrapUp.length})</span>
+          </h2>
+          <ul class="chat-list" data-testid="console-wrapup-needed">
+            {awaitingWrapUp.map((c) => (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  class="chat-link"
+                  onClick={() => {
+                    controller.setView('chats');
+                    void controller.open(c.id);
+                    controller.openWrapUp(c.id);
+                  }}
+                >
+                  {t('wrapup.neededItem', { name: c.cardmember.firstName, last4: c.card.last4 })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section class="inbox-section">
         <h2 id="waiting-heading">
           {t('waiting.heading')} <span class="count">({waiting.length})</span>
@@ -63,6 +88,7 @@ function WaitingList({ waiting }: { waiting: ConversationView[] }) {
               <Sep />
               <span class="nowrap">{t('waiting.for', { time: waitingTime(t, c.queuedAt ?? c.createdAt, now) })}</span>
             </p>
+            <PriorityTag c={c} />
             <button
               type="button"
               class="button button--primary button--small"
@@ -95,6 +121,17 @@ function MineItem({ c, unread, active }: { c: ConversationView; unread: number; 
         {unread > 0 && <span class="badge">{t('mine.unread', { count: unread })}</span>}
       </button>
     </li>
+  );
+}
+
+function PriorityTag({ c }: { c: ConversationView }) {
+  const { t } = useConsole();
+  const key = priorityKey(c);
+  if (!key) return null;
+  return (
+    <p class="queue-meta">
+      <span class={`tag tag--${key === 'priority.fraud' ? 'bad' : 'warn'}`}>{t(key, { n: c.priority ?? 0 })}</span>
+    </p>
   );
 }
 

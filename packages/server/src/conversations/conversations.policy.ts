@@ -2,7 +2,7 @@
  * Conversation rules as the service asks them. Thin wrappers over the one policy layer
  * (`security/access.ts`), which decides for every route and socket frame.
  */
-import { can, type Actor } from '../security/access.js';
+import { can, type Actor, type ChatParticipation } from '../security/access.js';
 import type { ConversationsTable } from '../store/schema.js';
 
 export type { Actor };
@@ -11,8 +11,9 @@ export type { Actor };
 export const canRead = (actor: Actor, c: ConversationsTable): boolean =>
   can(actor, 'conversation.read', { conversation: c });
 
-export const canWrite = (actor: Actor, c: ConversationsTable): boolean =>
-  can(actor, 'conversation.write', { conversation: c });
+/** `participants`: staff who joined the chat (conference, barge) may write too; monitors never. */
+export const canWrite = (actor: Actor, c: ConversationsTable, participants?: ChatParticipation[]): boolean =>
+  can(actor, 'conversation.write', { conversation: c, participants });
 
 export const canAccept = (actor: Actor, c: ConversationsTable): boolean =>
   can(actor, 'conversation.accept', { conversation: c });

@@ -1,11 +1,11 @@
 /** Maps store rows to the wire types of @carechat/protocol. */
-import type { ConversationView, Message, QueueInfo } from '@carechat/protocol';
+import type { ChatParticipant, ConversationView, Message, QueueInfo } from '@carechat/protocol';
 import { presentAssurance } from '../security/stepup.policy.js';
 import type { MessagesTable } from '../store/schema.js';
 import type { ConversationRow } from './conversations.store.js';
 
 export function presentMessage(row: MessagesTable): Message {
-  const meta = safeJson(row.meta) as { system?: Message['system']; quickReplies?: string[] };
+  const meta = safeJson(row.meta) as { system?: Message['system']; quickReplies?: string[]; whisper?: boolean };
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -13,6 +13,7 @@ export function presentMessage(row: MessagesTable): Message {
     clientMsgId: row.client_msg_id,
     author: { role: row.author_type, id: row.author_id, name: row.author_name },
     kind: row.kind,
+    ...(meta.whisper ? { whisper: true } : {}),
     body: row.body,
     system: meta.system ?? null,
     quickReplies: meta.quickReplies ?? [],
@@ -50,6 +51,33 @@ export function presentConversation(row: ConversationRow, queue: QueueInfo | nul
     closedAt: row.closed_at,
     assurance: presentAssurance(row, prompt, now),
   };
+}
+
+/** Fields only staff see on a conversation (docs/routing.md); a cardmember's view never has them. */
+export const STAFF_VIEW_FIELDS = ['priority', 'accommodation', 'escalated', 'participants', 'disposition'] as const;
+
+/** The staff view: the shared view plus priority, accommodation, escalation, who is in the chat, disposition. */
+export function presentStaffConversation(
+  row: ConversationRow,
+  queue: QueueInfo | null,
+  now: Date,
+  participants: ChatParticipant[],
+): ConversationView {
+  return {
+    ...presentConversation(row, queue, now),
+    priority: row.priority,
+    accommodation: row.accommodation ?? null,
+    escalated: !!row.escalated_at,
+    participants,
+    disposition: row.disposition ?? null,
+  };
+}
+
+/** Strips staff-only fields: what a cardmember's socket or response may carry. */
+export function cardmemberView(view: ConversationView): ConversationView {
+  const out: Record<string, unknown> = { ...view };
+  for (const f of STAFF_VIEW_FIELDS) delete out[f];
+  return out as ConversationView;
 }
 
 function safeJson(s: string): Record<string, unknown> {

@@ -25,11 +25,11 @@ import { iso, type Clock } from '../shared/clock.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Database } from '../store/schema.js';
-import { authorize, can, queueScope, type Action } from '../security/access.js';
+import { authorize, can, queueScope, type Action, type ChatParticipation } from '../security/access.js';
 import { effectiveLevel } from '../security/stepup.policy.js';
 import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../security/access-audit.js';
 import { canAccept, canWrite, type Actor } from './conversations.policy.js';
-import { presentConversation, presentMessage } from './conversations.presenter.js';
+import { presentConversation, presentMessage, presentStaffConversation } from './conversations.presenter.js';
 import type { QueueModel } from '../routing/queue-model.js';
 import type { ConversationRow, ConversationsStore, NewMessage } from './conversations.store.js';
 
@@ -52,6 +52,11 @@ export interface SendResult {
   redactedTypes: RedactedType[];
 }
 
+const LANGUAGE_NAMES: Record<Language, Record<Language, string>> = {
+  en: { en: 'English', es: 'Spanish' },
+  es: { en: 'inglés', es: 'español' },
+};
+
 const notFoundError = () => notFound('conversation_not_found', 'That conversation does not exist or is not yours.');
 
 export class ConversationService {
@@ -67,20 +72,39 @@ export class ConversationService {
    * unknown or someone else's id alike; 403 only when the actor's role may never do this.
    */
   async getReadable(actor: Actor, id: string, action: Action = 'conversation.read'): Promise<ConversationRow> {
+    return (await this.readable(actor, id, action)).row;
+  }
+
+  /** getReadable, with the staff who joined the chat (the policy decides on them too). */
+  async readable(
+    actor: Actor,
+    id: string,
+    action: Action = 'conversation.read',
+  ): Promise<{ row: ConversationRow; participants: ChatParticipation[] }> {
     authorize(actor, action);
     const row = await this.d.store.get(id);
     if (!row) throw notFoundError();
-    authorize(actor, action, { conversation: row });
-    return row;
+    const participants = actor.role === 'cardmember' ? [] : await this.d.store.staffParticipants(id);
+    authorize(actor, action, { conversation: row, participants });
+    return { row, participants };
   }
 
-  async view(row: ConversationRow): Promise<ConversationView> {
-    return presentConversation(row, await this.queueInfo(row), this.d.clock.now());
+  /**
+   * The conversation as `audience` may see it: staff (an actor or 'staff') get priority,
+   * accommodation, escalation, participants and disposition; anyone else the shared view.
+   */
+  async view(row: ConversationRow, audience?: Actor | 'staff'): Promise<ConversationView> {
+    const queue = await this.queueInfo(row);
+    const now = this.d.clock.now();
+    if (audience === 'staff' || (audience && audience.role !== 'cardmember')) {
+      return presentStaffConversation(row, queue, now, await this.d.store.participantViews(row.id));
+    }
+    return presentConversation(row, queue, now);
   }
 
-  async viewById(id: string): Promise<ConversationView | null> {
+  async viewById(id: string, audience?: Actor | 'staff'): Promise<ConversationView | null> {
     const row = await this.d.store.get(id);
-    return row ? this.view(row) : null;
+    return row ? this.view(row, audience) : null;
   }
 
   /** The cardmember's preferred language, for chats they start. */
@@ -88,9 +112,10 @@ export class ConversationService {
     return actor.role === 'cardmember' ? this.d.store.cardmemberLanguage(actor.cardmemberId) : null;
   }
 
+  /** Replay. A cardmember never gets internal notes or whispers: their seqs simply have gaps. */
   async messagesAfter(actor: Actor, id: string, afterSeq: number): Promise<Message[]> {
     await this.getReadable(actor, id);
-    const rows = await this.d.store.messagesAfter(id, afterSeq);
+    const rows = await this.d.store.messagesAfter(id, afterSeq, 500, { withNotes: actor.role !== 'cardmember' });
     return rows.map(presentMessage);
   }
 
@@ -136,6 +161,8 @@ export class ConversationService {
     if (existing) return existing;
     const now = iso(this.d.clock.now());
     const id = randomUUID();
+    // The cardmember's noted accommodation travels with the chat, so every agent who picks it up sees it.
+    const accommodation = await this.d.store.accommodationOf(input.cardmemberId);
     const created = await this.d.store.transaction(async (tx) => {
       // Two tabs (or two nodes) opening at once: the card lock makes the second wait, then find the first's chat.
       await this.d.store.lockCard(tx, input.cardId);
@@ -157,6 +184,7 @@ export class ConversationService {
         last_seq: 0,
         created_at: now,
         updated_at: now,
+        accommodation,
       });
       await this.d.store.recordEvent(tx, {
         type: 'conversation.created',
@@ -191,7 +219,7 @@ export class ConversationService {
    * resolves. A repeated clientMsgId returns the first stored message with duplicate=true.
    */
   async send(actor: Actor, input: { conversationId: string; clientMsgId: string; body: string }): Promise<SendResult> {
-    const row = await this.getReadable(actor, input.conversationId);
+    const { row, participants } = await this.readable(actor, input.conversationId);
     // A retry of something already stored must succeed even if the chat has since closed.
     const prior = await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId);
     if (prior) {
@@ -201,7 +229,7 @@ export class ConversationService {
         redactedTypes: redactedTypes(storedRedactions(prior.meta)),
       };
     }
-    if (!canWrite(actor, row)) {
+    if (!canWrite(actor, row, participants)) {
       if (row.status === 'closed') throw conflict('conversation_closed', 'This chat has ended.');
       throw new AppError('forbidden', 403, 'You cannot write to this conversation right now.');
     }
@@ -360,7 +388,7 @@ export class ConversationService {
     if (!row || row.status !== 'bot') return;
     const team = await this.d.agents.team(teamId);
     const teamName = (row.language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
-    const message = await this.d.store.transaction(async (tx) => {
+    const messages = await this.d.store.transaction(async (tx) => {
       await this.d.store.update(tx, conversationId, {
         status: 'queued',
         team_id: teamId,
@@ -377,9 +405,13 @@ export class ConversationService {
         payload: { teamId, reason, priority, ...(summary ? { summary } : {}) },
         now,
       });
-      return this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+      const queued = await this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+      // A Spanish chat: tell the cardmember they are being passed to a Spanish-speaking agent.
+      const spanish =
+        row.language === 'es' ? await this.systemMessage(tx, row, 'handoff.language', { language: 'es' }, now) : null;
+      return [queued, ...(spanish ? [spanish] : [])];
     });
-    await this.publishMessage(message);
+    for (const m of messages) await this.publishMessage(m);
     await this.publishQueueChange(teamId, row.language);
   }
 
@@ -438,7 +470,7 @@ export class ConversationService {
     if (!message) throw conflict('conversation_not_waiting', 'Another agent already took this chat.');
     await this.publishMessage(message);
     await this.publishQueueChange(row.team_id, row.language);
-    return (await this.viewById(conversationId))!;
+    return (await this.viewById(conversationId, actor))!;
   }
 
   /** Ends a chat (cardmember or assigned agent). Idempotent: ending a closed chat returns it. */
@@ -473,10 +505,26 @@ export class ConversationService {
         await this.d.queues.recordHandleTime(row.team_id, row.language, handled, now);
       }
       await this.publishMessage(message);
+      if (row.status === 'assigned' && row.assigned_agent_id) await this.enterWrapUp(row.assigned_agent_id, now);
       if (row.status === 'queued' || row.status === 'assigned')
         await this.publishQueueChange(row.team_id, row.language);
     }
-    return (await this.viewById(conversationId))!;
+    return (await this.viewById(conversationId, actor))!;
+  }
+
+  /** The assignee of a chat that just closed wraps it up before taking more (only from `available`). */
+  private async enterWrapUp(agentId: string, now: string): Promise<void> {
+    const res = await this.d.store.db
+      .updateTable('agents')
+      .set({ status: 'wrap_up', status_changed_at: now })
+      .where('id', '=', agentId)
+      .where('status', '=', 'available')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return;
+    await this.d.bus.publish(channels.staff, {
+      name: 'agent.state_changed',
+      payload: { agentId, state: 'wrap_up', reason: 'wrap_up' },
+    });
   }
 
   /** Ends the open chat of the cardmember's card, if there is one (the cardmember ending their session). */
@@ -493,15 +541,18 @@ export class ConversationService {
       this.d.store.listAssignedTo(actor.agentId),
     ]);
     return {
-      waiting: await Promise.all(waiting.map((r) => this.view(r))),
-      mine: await Promise.all(mine.map((r) => this.view(r))),
+      waiting: await Promise.all(waiting.map((r) => this.view(r, actor))),
+      mine: await Promise.all(mine.map((r) => this.view(r, actor))),
     };
   }
 
   /** Plain-text transcript in the reader's language; the cardmember reads "You" for their lines. */
   async transcript(actor: Actor, conversationId: string): Promise<{ filename: string; text: string }> {
     const row = await this.getReadable(actor, conversationId, 'conversation.transcript');
-    const rows = await this.d.store.messagesAfter(conversationId, 0, 100_000);
+    // The cardmember's transcript never holds internal notes; staff read them marked as such.
+    const rows = await this.d.store.messagesAfter(conversationId, 0, 100_000, {
+      withNotes: actor.role !== 'cardmember',
+    });
     const lang = row.language;
     const t = translator(transcriptStrings, lang);
     const sys = translator(systemStrings, lang);
@@ -529,6 +580,7 @@ export class ConversationService {
         who = actor.role === 'cardmember' ? t('you') : (m.author.name ?? t('cardmember'));
       else if (m.author.role === 'assistant') who = t('assistant');
       else who = m.author.name ?? t('agent');
+      if (m.kind === 'note') who += ` ${m.whisper ? t('whisper') : t('note')}`;
       lines.push(`${at} ${who}: ${m.body}`);
     }
     return { filename: `carechat-transcript-${row.id}.txt`, text: lines.join('\n') + '\n' };
@@ -536,8 +588,8 @@ export class ConversationService {
 
   /** Relays a typing indicator to the conversation's other connections (not stored). */
   async typing(actor: Actor, connectionId: string, conversationId: string, state: 'start' | 'stop'): Promise<void> {
-    const row = await this.getReadable(actor, conversationId);
-    if (!canWrite(actor, row)) return;
+    const { row, participants } = await this.readable(actor, conversationId);
+    if (!canWrite(actor, row, participants)) return;
     await this.d.bus.publish(channels.conversation(conversationId), {
       name: 'conversation.typing',
       payload: {
@@ -564,14 +616,18 @@ export class ConversationService {
 
   // ------------------------------------------------------------------ helpers
 
-  private async systemMessage(
+  /** A stored system notice in the chat's language (also used by live/staff-ops.service.ts). */
+  async systemMessage(
     tx: Transaction<Database>,
     row: ConversationRow,
     code: SystemCode,
     params: Record<string, string>,
     now: string,
   ): Promise<Message> {
-    const body = translator(systemStrings, row.language)(code, params);
+    // Params keep language codes (clients name them in the viewer's language); the stored body names it.
+    const lang = params.language;
+    const named = lang === 'en' || lang === 'es' ? { ...params, language: LANGUAGE_NAMES[row.language][lang] } : params;
+    const body = translator(systemStrings, row.language)(code, named);
     const { row: stored } = await this.d.store.append(
       tx,
       row.id,
@@ -589,15 +645,18 @@ export class ConversationService {
     return presentMessage(stored);
   }
 
-  /** After commit only: the message, then the conversation's new state, to its audience. */
-  private async publishMessage(message: Message): Promise<void> {
+  /**
+   * After commit only: the message, then the conversation's new state, to its audience. Notes go to
+   * staff only; the view carries staff fields, which the gateway strips for cardmember sockets.
+   */
+  async publishMessage(message: Message): Promise<void> {
     const channel = channels.conversation(message.conversationId);
     await this.d.bus.publish(channel, {
       name: 'message.created',
-      payload: { conversationId: message.conversationId, message, audience: 'all' },
+      payload: { conversationId: message.conversationId, message, audience: message.kind === 'note' ? 'staff' : 'all' },
     });
     if (message.kind === 'system') {
-      const view = await this.viewById(message.conversationId);
+      const view = await this.viewById(message.conversationId, 'staff');
       if (view) await this.d.bus.publish(channel, { name: 'conversation.updated', payload: { conversation: view } });
     }
   }
@@ -615,6 +674,8 @@ const transcriptStrings: Table<
   | 'agent'
   | 'cardmember'
   | 'cardmember_ended'
+  | 'note'
+  | 'whisper'
 > = {
   en: {
     title: 'Chat transcript',
@@ -628,6 +689,8 @@ const transcriptStrings: Table<
     agent: 'Agent',
     cardmember: 'Cardmember',
     cardmember_ended: '{name} ended the chat.',
+    note: '(internal note)',
+    whisper: '(supervisor whisper, internal)',
   },
   es: {
     title: 'Transcripción del chat',
@@ -641,6 +704,8 @@ const transcriptStrings: Table<
     agent: 'Agente',
     cardmember: 'Tarjetahabiente',
     cardmember_ended: '{name} finalizó el chat.',
+    note: '(nota interna)',
+    whisper: '(susurro del supervisor, interno)',
   },
 };
 

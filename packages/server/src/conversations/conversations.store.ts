@@ -2,6 +2,8 @@
 import { recordEvent, type EventRecord } from '../store/events.store.js';
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import type { ChatParticipant } from '@carechat/protocol';
+import type { ChatParticipation } from '../security/access.js';
 import { isUniqueViolation, type Db } from '../store/db.js';
 import type { ConversationsTable, Database, MessagesTable, StepupPromptsTable } from '../store/schema.js';
 
@@ -72,6 +74,15 @@ export class ConversationsStore {
       .where('c.status', '!=', 'closed')
       .orderBy('c.created_at', 'desc')
       .executeTakeFirst();
+  }
+
+  async accommodationOf(cardmemberId: string): Promise<string | null> {
+    const r = await this.db
+      .selectFrom('cardmembers')
+      .select('accommodations_note')
+      .where('id', '=', cardmemberId)
+      .executeTakeFirst();
+    return r?.accommodations_note?.trim() || null;
   }
 
   async cardmemberLanguage(cardmemberId: string): Promise<'en' | 'es' | null> {
@@ -171,15 +182,56 @@ export class ConversationsStore {
     }
   }
 
-  async messagesAfter(conversationId: string, afterSeq: number, limit = 500): Promise<MessagesTable[]> {
-    return this.db
+  /** `withNotes: false` for the cardmember: internal notes and whispers are staff-only (seqs then have gaps). */
+  async messagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    limit = 500,
+    o: { withNotes?: boolean } = {},
+  ): Promise<MessagesTable[]> {
+    let q = this.db
       .selectFrom('messages')
       .selectAll()
       .where('conversation_id', '=', conversationId)
-      .where('seq', '>', afterSeq)
-      .orderBy('seq', 'asc')
-      .limit(limit)
+      .where('seq', '>', afterSeq);
+    if (o.withNotes === false) q = q.where('kind', '!=', 'note');
+    return q.orderBy('seq', 'asc').limit(limit).execute();
+  }
+
+  /** Staff in the chat besides the assignee who have not left: the policy's relationship input. */
+  async staffParticipants(conversationId: string, tx: Tx = this.db): Promise<ChatParticipation[]> {
+    const rows = await tx
+      .selectFrom('participants')
+      .select(['participant_id', 'role'])
+      .where('conversation_id', '=', conversationId)
+      .where('participant_type', '=', 'agent')
+      .where('left_at', 'is', null)
+      .where('role', 'in', ['conference', 'supervisor', 'monitor'])
       .execute();
+    return rows.map((r) => ({ agentId: r.participant_id, role: r.role as ChatParticipation['role'] }));
+  }
+
+  /** Everyone on staff in the chat now (assignee included), with display names, for staff views. */
+  async participantViews(conversationId: string): Promise<ChatParticipant[]> {
+    const rows = await this.db
+      .selectFrom('participants as p')
+      .innerJoin('agents as a', 'a.id', 'p.participant_id')
+      .select(['p.participant_id', 'p.role', 'p.joined_at', 'a.display_name'])
+      .where('p.conversation_id', '=', conversationId)
+      .where('p.participant_type', '=', 'agent')
+      .where('p.left_at', 'is', null)
+      .orderBy('p.joined_at', 'asc')
+      .execute();
+    return rows
+      .filter(
+        (r) => r.role === 'assignee' || r.role === 'conference' || r.role === 'supervisor' || r.role === 'monitor',
+      )
+      .map((r) => ({
+        agentId: r.participant_id,
+        displayName: r.display_name,
+        role: r.role as ChatParticipant['role'],
+        joinedAt: r.joined_at,
+      }));
   }
 
   async update(tx: Tx, id: string, patch: Partial<ConversationsTable>): Promise<void> {
@@ -228,10 +280,25 @@ export class ConversationsStore {
     return q.orderBy('c.priority', 'desc').orderBy('c.queued_at', 'asc').orderBy('c.id', 'asc').execute();
   }
 
+  /** Open chats the agent holds, or has joined as a conference agent or barged-in supervisor. */
   async listAssignedTo(agentId: string): Promise<ConversationRow[]> {
     return this.base(this.db)
-      .where('c.assigned_agent_id', '=', agentId)
       .where('c.status', '=', 'assigned')
+      .where((eb) =>
+        eb.or([
+          eb('c.assigned_agent_id', '=', agentId),
+          eb.exists(
+            eb
+              .selectFrom('participants as p')
+              .select('p.conversation_id')
+              .whereRef('p.conversation_id', '=', 'c.id')
+              .where('p.participant_type', '=', 'agent')
+              .where('p.participant_id', '=', agentId)
+              .where('p.role', 'in', ['conference', 'supervisor'])
+              .where('p.left_at', 'is', null),
+          ),
+        ]),
+      )
       .orderBy('c.assigned_at', 'asc')
       .execute();
   }

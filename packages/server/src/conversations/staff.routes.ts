@@ -36,7 +36,7 @@ export function staffConversationRoutes(
     authorize(actor, 'conversation.read');
     const row = await d.conversations.getReadable(actor, id);
     return {
-      conversation: await d.conversations.view(row),
+      conversation: await d.conversations.view(row, actor),
       messages: await d.conversations.messagesAfter(actor, id, 0),
     };
   });

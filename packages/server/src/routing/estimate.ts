@@ -2,7 +2,8 @@
  * The wait-estimate model (documented in docs/routing.md; its accuracy is measured by the simulation
  * in bench/routing.ts).
  *
- * Each agent serving a queue has `maxConcurrent` slots. A busy slot frees after the queue's average
+ * Each agent taking the queue's chats (available, or wrapping up and back in a moment) has
+ * `maxConcurrent` slots. A busy slot frees after the queue's average
  * handle time (AHT) on average, so S busy slots free one every AHT / S seconds. A chat at `position`
  * waits for the chats ahead of it to be placed: those that fit in the free slots go at once, the rest
  * one per AHT / S. The AHT is an exponentially smoothed average of finished chats' handle times
@@ -19,9 +20,9 @@ export const PICKUP_SECONDS = 15;
 export interface QueueCapacity {
   /** Agents who could take the chat and are signed in (available, busy or wrapping up). */
   servingAgents: number;
-  /** Slots of those agents (sum of their maxConcurrent) that take new chats (available agents only). */
+  /** Slots (sum of maxConcurrent) of the agents taking chats now or after their wrap-up (available, wrap_up). */
   openSlots: number;
-  /** Of those, slots free right now. */
+  /** Slots free right now (available agents: maxConcurrent minus assigned chats and pending offers). */
   freeSlots: number;
   ahtSeconds: number;
 }

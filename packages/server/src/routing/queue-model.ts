@@ -82,8 +82,11 @@ export class QueueModel {
     let openSlots = 0;
     let freeSlots = 0;
     for (const a of agents) {
-      if (a.status !== 'available') continue;
+      // An agent wrapping up takes chats again in a moment: their slots turn over like the others'
+      // (counting them cut the simulated MAE by a fifth, bench/routing.ts). Busy means not taking chats.
+      if (a.status === 'busy') continue;
       openSlots += a.max_concurrent;
+      if (a.status !== 'available') continue;
       freeSlots += Math.max(0, a.max_concurrent - Number(a.load ?? 0) - Number(a.offered ?? 0));
     }
     return {

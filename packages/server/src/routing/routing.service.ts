@@ -16,7 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConversationView, OfferView } from '@carechat/protocol';
-import type { Transaction } from 'kysely';
+import type { ExpressionBuilder, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
 import { channels } from '../bus/events.js';
@@ -117,10 +117,16 @@ export class RoutingService {
     const team = await this.d.queues.team(teamId);
     if (!isOpen(team?.hours ?? null, this.d.clock.now())) return 0;
     let made = 0;
+    // Chats every free agent has passed on: skipped, so they do not hold up the chats behind them.
+    const passed: string[] = [];
     for (;;) {
-      const offer = await this.offerNext(teamId, language);
+      const offer = await this.offerNext(teamId, language, passed);
       if (offer === 'none') break;
       if (offer === 'retry') continue;
+      if ('passed' in offer) {
+        passed.push(offer.passed);
+        continue;
+      }
       made++;
       await this.publishOffer(offer);
     }
@@ -128,14 +134,24 @@ export class RoutingService {
   }
 
   /** One routing decision in one transaction. */
-  private async offerNext(teamId: string, language: 'en' | 'es'): Promise<OffersTable | 'none' | 'retry'> {
+  private async offerNext(
+    teamId: string,
+    language: 'en' | 'es',
+    passed: string[],
+  ): Promise<OffersTable | { passed: string } | 'none' | 'retry'> {
     const now = this.d.clock.now();
     try {
       return await this.d.db.transaction().execute(async (tx) => {
-        const chat = await this.nextWaiting(tx, teamId, language);
+        const chat = await this.nextWaiting(tx, teamId, language, passed);
         if (!chat) return 'none';
         const agentId = await this.pickAgent(tx, teamId, language, chat.id);
-        if (!agentId) return 'none';
+        if (!agentId) {
+          // Nobody free at all, or only agents who declined or missed this chat: then the next one may go.
+          return (await this.pickAgent(tx, teamId, language, null)) ? { passed: chat.id } : 'none';
+        }
+        // The load pickAgent counted is from its statement's snapshot, which may predate the commit of
+        // the node that held this agent's lock; counted again now that we hold it (READ COMMITTED).
+        if (this.d.kind === 'postgres' && !(await this.hasRoom(tx, agentId))) return 'retry';
         const offer: OffersTable = {
           id: randomUUID(),
           conversation_id: chat.id,
@@ -158,7 +174,9 @@ export class RoutingService {
     }
   }
 
-  private async nextWaiting(tx: Tx, teamId: string, language: 'en' | 'es') {
+  private async nextWaiting(tx: Tx, teamId: string, language: 'en' | 'es', passed: string[]) {
+    // A chat whose offer was accepted a moment ago is being claimed (accept takes two steps): not waiting.
+    const since = this.inFlightSince();
     let q = tx
       .selectFrom('conversations as c')
       .select(['c.id'])
@@ -172,8 +190,18 @@ export class RoutingService {
               .selectFrom('offers as o')
               .select('o.id')
               .whereRef('o.conversation_id', '=', 'c.id')
-              .where('o.state', '=', 'pending')
-              .where('o.kind', '=', 'queue'),
+              .where('o.kind', '=', 'queue')
+              .where((e) =>
+                e.or([
+                  e('o.state', '=', 'pending'),
+                  e.and([
+                    e('o.state', '=', 'accepted'),
+                    e('o.decided_at', '>', since),
+                    // Not an acceptance from before the chat was queued again (a transfer).
+                    e('o.decided_at', '>=', e.ref('c.queued_at')),
+                  ]),
+                ]),
+              ),
           ),
         ),
       )
@@ -181,11 +209,14 @@ export class RoutingService {
       .orderBy('c.queued_at', 'asc')
       .orderBy('c.id', 'asc')
       .limit(1);
+    if (passed.length > 0) q = q.where('c.id', 'not in', passed);
     if (this.d.kind === 'postgres') q = q.forUpdate().skipLocked();
     return q.executeTakeFirst();
   }
 
-  private async pickAgent(tx: Tx, teamId: string, language: 'en' | 'es', conversationId: string) {
+  /** The free agent idle longest; with a chat, not one who declined or missed it. */
+  private async pickAgent(tx: Tx, teamId: string, language: 'en' | 'es', conversationId: string | null) {
+    const since = this.inFlightSince();
     let q = tx
       .selectFrom('agents as a')
       .innerJoin('agent_skills as s', 's.agent_id', 'a.id')
@@ -208,15 +239,19 @@ export class RoutingService {
                 .selectFrom('offers as o')
                 .select((e) => e.fn.countAll<number>().as('n'))
                 .whereRef('o.agent_id', '=', 'a.id')
-                .where('o.state', '=', 'pending'),
+                .where((e) => this.holds(e, since)),
             ),
           ),
           '<',
           eb.ref('a.max_concurrent').$castTo<number>(),
         ),
       )
+      .orderBy((eb) => eb.fn.coalesce('a.idle_since', 'a.status_changed_at'), 'asc')
+      .orderBy('a.id', 'asc')
+      .limit(1);
+    if (conversationId) {
       // Not an agent who declined or missed this chat already.
-      .where((eb) =>
+      q = q.where((eb) =>
         eb.not(
           eb.exists(
             eb
@@ -227,12 +262,61 @@ export class RoutingService {
               .where('o.state', 'in', ['declined', 'expired']),
           ),
         ),
-      )
-      .orderBy((eb) => eb.fn.coalesce('a.idle_since', 'a.status_changed_at'), 'asc')
-      .orderBy('a.id', 'asc')
-      .limit(1);
+      );
+    }
     if (this.d.kind === 'postgres') q = q.forUpdate('a').skipLocked();
     return (await q.executeTakeFirst())?.id ?? null;
+  }
+
+  /**
+   * Accepting takes two steps (the offer is marked accepted, then the chat claimed): in between, the
+   * accepted offer still holds the agent's slot and the chat, or another sweep would fill both. An
+   * accept that died between the steps stops holding after the offer timeout.
+   */
+  private inFlightSince(): string {
+    return iso(new Date(this.d.clock.now().getTime() - this.d.offerTimeoutSeconds * 1000));
+  }
+
+  /** An offer (`o`) that holds a slot of its agent: pending, or accepted and its chat still waiting. */
+  private holds(e: ExpressionBuilder<Database & { o: OffersTable }, 'o'>, since: string) {
+    return e.or([
+      e('o.state', '=', 'pending'),
+      e.and([
+        e('o.state', '=', 'accepted'),
+        e('o.decided_at', '>', since),
+        e.exists(
+          e
+            .selectFrom('conversations as q')
+            .select('q.id')
+            .whereRef('q.id', '=', 'o.conversation_id')
+            .where('q.status', '=', 'queued')
+            .whereRef('q.queued_at', '<=', 'o.decided_at'),
+        ),
+      ]),
+    ]);
+  }
+
+  private async hasRoom(tx: Tx, agentId: string): Promise<boolean> {
+    const row = await tx
+      .selectFrom('agents as a')
+      .select((eb) => [
+        'a.max_concurrent',
+        eb
+          .selectFrom('conversations as c')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('c.assigned_agent_id', '=', 'a.id')
+          .where('c.status', '=', 'assigned')
+          .as('load'),
+        eb
+          .selectFrom('offers as o')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('o.agent_id', '=', 'a.id')
+          .where((e) => this.holds(e, this.inFlightSince()))
+          .as('offered'),
+      ])
+      .where('a.id', '=', agentId)
+      .executeTakeFirst();
+    return !!row && Number(row.load ?? 0) + Number(row.offered ?? 0) < row.max_concurrent;
   }
 
   /** Queues with a waiting chat that has no pending offer. */

@@ -57,7 +57,34 @@ export type Action =
   | 'conversation.transcript'
   | 'conversation.context'
   | 'agent.status'
-  | 'offer.respond'; // see and answer routing offers made to oneself
+  | 'offer.respond' // see and answer routing offers made to oneself
+  // Live operations inside a chat (live/staff-ops.service.ts).
+  | 'conversation.note' // an internal note, staff only
+  | 'conversation.whisper' // a supervisor's note to the chat's agents
+  | 'conversation.transfer'
+  | 'conversation.conference'
+  | 'conversation.leave' // a conference agent or barged-in supervisor leaves
+  | 'conversation.escalate'
+  | 'conversation.monitor' // a supervisor watches silently
+  | 'conversation.barge' // a supervisor joins visibly
+  | 'conversation.wrap_up'
+  | 'conversation.canned'
+  | 'team.list'
+  | 'agent.list' // transfer and conference targets
+  | 'board.read'; // the supervisor board
+
+/** What agents and supervisors alike may attempt in chats and on the floor. */
+const CHAT_OPS: Action[] = [
+  'conversation.note',
+  'conversation.transfer',
+  'conversation.conference',
+  'conversation.leave',
+  'conversation.escalate',
+  'conversation.wrap_up',
+  'conversation.canned',
+  'team.list',
+  'agent.list',
+];
 
 /** What each role may ever attempt. The resource check below narrows it further. */
 const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
@@ -90,6 +117,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.context',
     'agent.status',
     'offer.respond',
+    ...CHAT_OPS,
   ]),
   supervisor: new Set<Action>([
     'staff.login',
@@ -107,6 +135,11 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.context',
     'agent.status',
     'offer.respond',
+    ...CHAT_OPS,
+    'conversation.whisper',
+    'conversation.monitor',
+    'conversation.barge',
+    'board.read',
   ]),
   // Admins manage configuration. They do not handle chats, and read one only with a stated,
   // audited reason (GET /api/conversations/:id?reason=...).
@@ -132,11 +165,30 @@ export const roleOf = (actor: Actor | null): Role => actor?.role ?? 'anonymous';
 export const teamsOf = (actor: Actor): Set<string> =>
   new Set(actor.role === 'cardmember' ? [] : actor.skills.map((s) => s.teamId));
 
+/** Staff who joined a chat besides its assignee and have not left (a conference, a supervisor, a monitor). */
+export interface ChatParticipation {
+  agentId: string;
+  role: 'conference' | 'supervisor' | 'monitor';
+}
+/** The conversation an action is about, with the staff currently in it (when the caller loaded them). */
+export interface ConversationResource {
+  conversation: ConversationsTable;
+  participants?: ChatParticipation[];
+}
+
+const joinedAs = (actor: Actor, r: ConversationResource): ChatParticipation['role'] | null =>
+  actor.role === 'cardmember' ? null : (r.participants?.find((p) => p.agentId === actor.agentId)?.role ?? null);
+
+const supervises = (actor: Actor, c: ConversationsTable) =>
+  actor.role === 'supervisor' && c.team_id !== null && teamsOf(actor).has(c.team_id);
+
 const servesQueue = (skills: Skill[], c: ConversationsTable) =>
   skills.some((s) => s.teamId === c.team_id && s.language === c.language);
 
 /** Whether the actor can see the conversation at all (the basis of every conversation action). */
-function reads(actor: Actor, c: ConversationsTable): boolean {
+function reads(actor: Actor, c: ConversationsTable, r?: ConversationResource): boolean {
+  // A conference agent (or a supervisor from another team who joined) reads the chat while in it.
+  if (r && joinedAs(actor, r)) return true;
   switch (actor.role) {
     case 'cardmember':
       return c.cardmember_id === actor.cardmemberId && c.card_id === actor.cardId;
@@ -175,31 +227,72 @@ function forbidden(action: Action, actor: Actor | null): AppError {
  * Decides without throwing. Without a resource only the role gate applies; with a conversation the
  * actor's relationship to it decides too.
  */
-export function decide(actor: Actor | null, action: Action, resource?: { conversation: ConversationsTable }): Decision {
+export function decide(actor: Actor | null, action: Action, resource?: ConversationResource): Decision {
   if (!ROLE_ACTIONS[roleOf(actor)].has(action)) return deny(forbidden(action, actor));
   if (!resource || !actor) return ALLOW;
   const c = resource.conversation;
+  const joined = joinedAs(actor, resource);
+  const holds = actor.role !== 'cardmember' && c.status === 'assigned' && c.assigned_agent_id === actor.agentId;
+  const closed = () => deny(new AppError('conversation_closed', 409, 'This chat has ended.'));
+  const refuse = (message: string) => deny(new AppError('forbidden', 403, message));
   switch (action) {
     case 'conversation.read':
     case 'conversation.subscribe':
     case 'conversation.transcript':
     case 'conversation.context':
-      return reads(actor, c) ? ALLOW : notFound();
+    case 'conversation.canned':
+      return reads(actor, c, resource) ? ALLOW : notFound();
     case 'conversation.read_with_reason':
       return ALLOW;
     case 'conversation.write':
     case 'conversation.typing':
-      if (!reads(actor, c)) return notFound();
-      if (c.status === 'closed') return deny(new AppError('conversation_closed', 409, 'This chat has ended.'));
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
       if (actor.role === 'cardmember') return ALLOW;
-      // Staff write only into a chat they hold; a supervisor joins by taking it.
-      return c.status === 'assigned' && c.assigned_agent_id === actor.agentId
+      // Staff write into a chat they hold, or joined visibly (conference, barge); a monitor never writes.
+      return holds || (c.status === 'assigned' && (joined === 'conference' || joined === 'supervisor'))
         ? ALLOW
-        : deny(new AppError('forbidden', 403, 'You cannot write to this conversation right now.'));
+        : refuse('You cannot write to this conversation right now.');
+    case 'conversation.note':
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
+      // Whoever works the chat, and the team's supervisors; not a colleague who only sees it queued.
+      return holds || joined || supervises(actor, c) ? ALLOW : refuse('You cannot add notes to this chat.');
+    case 'conversation.whisper':
+    case 'conversation.monitor':
+    case 'conversation.barge':
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
+      return supervises(actor, c) ? ALLOW : refuse('Only a supervisor of this team can do that.');
+    case 'conversation.transfer':
+    case 'conversation.conference':
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
+      // The assignee, or a supervisor who barged in, hands the chat on.
+      return holds || (c.status === 'assigned' && joined === 'supervisor')
+        ? ALLOW
+        : refuse('Only the agent handling this chat can do that.');
+    case 'conversation.escalate':
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
+      return holds ? ALLOW : refuse('Only the agent handling this chat can ask for a supervisor.');
+    case 'conversation.leave':
+      if (!reads(actor, c, resource)) return notFound();
+      if (c.status === 'closed') return closed();
+      if (joined) return ALLOW;
+      return refuse(
+        holds ? 'You are handling this chat: transfer it or end it instead.' : 'You have not joined this chat.',
+      );
+    case 'conversation.wrap_up':
+      if (!reads(actor, c, resource)) return notFound();
+      // The agent who held the chat wraps it up, open or already closed.
+      return actor.role !== 'cardmember' && c.assigned_agent_id === actor.agentId && c.status !== 'queued'
+        ? ALLOW
+        : refuse('Only the agent who handled this chat can wrap it up.');
     case 'conversation.accept':
       return accepts(actor, c) ? ALLOW : notFound();
     case 'conversation.end':
-      if (!reads(actor, c)) return notFound();
+      if (!reads(actor, c, resource)) return notFound();
       if (c.status === 'closed' || actor.role === 'cardmember' || actor.role === 'supervisor') return ALLOW;
       return actor.role !== 'admin' && c.assigned_agent_id === actor.agentId
         ? ALLOW
@@ -210,13 +303,13 @@ export function decide(actor: Actor | null, action: Action, resource?: { convers
 }
 
 /** Throws the refusal (401/403/404/409 AppError) unless the actor may do this. */
-export function authorize(actor: Actor | null, action: Action, resource?: { conversation: ConversationsTable }): void {
+export function authorize(actor: Actor | null, action: Action, resource?: ConversationResource): void {
   const d = decide(actor, action, resource);
   if (!d.allowed) throw d.error;
 }
 
 /** Boolean form, for filters and silent checks (typing indicators). */
-export const can = (actor: Actor | null, action: Action, resource?: { conversation: ConversationsTable }): boolean =>
+export const can = (actor: Actor | null, action: Action, resource?: ConversationResource): boolean =>
   decide(actor, action, resource).allowed;
 
 /**

@@ -8,6 +8,8 @@ import type { PanVault } from '../accounts/embedded/pan-vault.js';
 import { ensureProducts } from '../accounts/embedded/products.js';
 import { hashPassword } from '../identity/passwords.js';
 import type { SecretBox } from '../identity/secret-box.js';
+import { PHONE } from '../assistant/knowledge/facts.js';
+import { seedCanned } from '../live/canned.js';
 import { isUniqueViolation, type Db } from '../store/db.js';
 import { PERSONAS, personaRows } from './personas.js';
 import { insertRows } from './rows.js';
@@ -33,6 +35,17 @@ export const DEMO_TEAMS = [
   { id: 'fraud', en: 'Fraud', es: 'Fraude' },
   { id: 'business', en: 'Business', es: 'Empresas' },
 ];
+
+/** Business banking keeps office hours (Mon–Fri 08:00–20:00 New York); every other team is 24/7. */
+const WEEKDAYS_8_TO_8 = {
+  timeZone: 'America/New_York',
+  weekly: [0, 1, 2, 3, 4, 5, 6].map((d) => (d === 0 || d === 6 ? [] : [{ open: '08:00', close: '20:00' }])),
+};
+/** Phone line and hours per team (docs/routing.md): the fraud line for fraud, the care line for the rest. */
+export const DEMO_TEAM_LINES: Record<string, { phone: string; hours: typeof WEEKDAYS_8_TO_8 | null }> = {
+  fraud: { phone: PHONE.fraud, hours: null },
+  business: { phone: PHONE.general, hours: WEEKDAYS_8_TO_8 },
+};
 
 /**
  * Demo staff. Each is enrolled in two-step sign-in with a fixed, public TOTP secret (base32, SHA-1,
@@ -114,7 +127,24 @@ export async function seedDemo(
     if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) {
       await db.insertInto('teams').values({ id: t.id, name_en: t.en, name_es: t.es }).execute();
     }
+    // Phones and hours fill in where missing (databases seeded before they existed), never overwrite.
+    const line = DEMO_TEAM_LINES[t.id] ?? { phone: PHONE.general, hours: null };
+    await db
+      .updateTable('teams')
+      .set({ phone: line.phone })
+      .where('id', '=', t.id)
+      .where('phone', 'is', null)
+      .execute();
+    if (line.hours) {
+      await db
+        .updateTable('teams')
+        .set({ hours: JSON.stringify(line.hours) })
+        .where('id', '=', t.id)
+        .where('hours', 'is', null)
+        .execute();
+    }
   }
+  await seedCanned(db, ts);
   if (vault) await seedPersonas(db, now, vault);
   else await seedSpine(db, ts);
   const agents = new Set((await db.selectFrom('agents').select('id').execute()).map((r) => r.id));

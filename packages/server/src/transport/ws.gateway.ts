@@ -12,14 +12,17 @@ import {
   CloseCode,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
+  type ConversationView,
   type ErrorCode,
   type OfferView,
   type ServerFrame,
+  type SupervisorBoard,
 } from '@carechat/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Bus } from '../bus/bus.js';
 import { channels, type BusEvent } from '../bus/events.js';
 import type { Actor } from '../conversations/conversations.policy.js';
+import { cardmemberView } from '../conversations/conversations.presenter.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import { TOUCH_INTERVAL_MS, type SessionsStore } from '../identity/sessions.store.js';
@@ -50,7 +53,12 @@ export interface GatewayDeps {
   rateLimits: RateLimits;
   /** Open routing offers of a staff member, sent when their console connects. */
   offers?: (agentId: string) => Promise<OfferView[]>;
+  /** The supervisor board for this supervisor, pushed when the floor changes (at most once a second). */
+  board?: (actor: Actor) => Promise<SupervisorBoard>;
 }
+
+/** Board pushes per socket are at most this often. */
+const BOARD_MIN_INTERVAL_MS = 1000;
 
 const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
 const SESSION_RECHECK_MS = 30_000;
@@ -152,6 +160,8 @@ class Connection {
   private lastFrameAt = Date.now();
   private closed = false;
   private inboxTimer: NodeJS.Timeout | null = null;
+  private boardTimer: NodeJS.Timeout | null = null;
+  private boardSentAt = 0;
   /** When this socket last reported staff activity (sessions slide their idle deadline on it). */
   private lastTouchAt: number;
 
@@ -206,6 +216,7 @@ class Connection {
     this.subs.clear();
     for (const c of this.cleanups.splice(0)) c();
     if (this.inboxTimer) clearTimeout(this.inboxTimer);
+    if (this.boardTimer) clearTimeout(this.boardTimer);
   }
 
   private send(frame: ServerFrame): void {
@@ -375,6 +386,24 @@ class Connection {
         .then((offers) => offers.forEach((offer) => this.send({ type: 'offer', offer })))
         .catch((err: unknown) => this.d.logger.error({ err }, 'open offers failed'));
     }
+    if (first && this.d.board && can(a, 'board.read')) {
+      this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleBoard()));
+      this.scheduleBoard();
+    }
+  }
+
+  /** Debounced: the first change sends within a second of the previous board, later ones ride along. */
+  private scheduleBoard(): void {
+    if (this.boardTimer || this.closed || !this.d.board) return;
+    const board = this.d.board;
+    const wait = Math.max(0, this.boardSentAt + BOARD_MIN_INTERVAL_MS - Date.now());
+    this.boardTimer = setTimeout(() => {
+      this.boardTimer = null;
+      this.boardSentAt = Date.now();
+      board(this.actor)
+        .then((b) => this.send({ type: 'board', board: b }))
+        .catch((err: unknown) => this.d.logger.error({ err }, 'board refresh failed'));
+    }, wait);
   }
 
   private scheduleInbox(delayMs = 50): void {
@@ -410,7 +439,10 @@ class Connection {
     // ...then flush what arrived meanwhile; deliver() drops seqs already sent.
     for (const e of sub.buffer.splice(0)) this.deliver(conversationId, sub, e);
     await sub.chain;
-    const conversation = await this.d.conversations.view(await this.d.conversations.getReadable(this.actor, row.id));
+    const conversation = await this.d.conversations.view(
+      await this.d.conversations.getReadable(this.actor, row.id),
+      this.actor,
+    );
     this.send({ type: 'subscribed', conversationId, headSeq: sub.lastSent, conversation });
   }
 
@@ -442,8 +474,10 @@ class Connection {
             await this.fillFrom(conversationId, sub);
           }
         } else if (e.name === 'conversation.updated') {
-          const p = e.payload as { conversation: never };
-          this.send({ type: 'conversation', conversation: p.conversation });
+          const p = e.payload as { conversation: ConversationView };
+          // Staff-only fields (accommodation, participants, ...) never reach a cardmember's socket.
+          const conversation = this.actor.role === 'cardmember' ? cardmemberView(p.conversation) : p.conversation;
+          this.send({ type: 'conversation', conversation });
         } else if (e.name === 'conversation.typing') {
           const p = e.payload as {
             connectionId: string;

@@ -4,7 +4,7 @@ import type { T } from '../i18n.js';
 import { errorKey } from '../i18n.js';
 import type { OutboxItem } from '../outbox.js';
 import { redactionNotice } from '../redaction-notice.js';
-import { authorLabel, systemText } from '../state.js';
+import { authorLabel, systemText, visibleToCardmember } from '../state.js';
 
 interface Props {
   t: T;
@@ -48,7 +48,8 @@ export function MessageList({ t, lang, messages, outbox, redacted = {}, onRetry,
       }}
     >
       <ol class="cc-messages">
-        {messages.map((m) =>
+        {/* The reducer never holds staff-only notes; this guards any other path to the list. */}
+        {messages.filter(visibleToCardmember).map((m) =>
           m.kind === 'system' ? (
             <li key={m.seq} data-seq={m.seq} class="cc-msg cc-msg--system">
               <p class="cc-body">{systemText(m, lang)}</p>

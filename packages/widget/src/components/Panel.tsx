@@ -10,6 +10,7 @@ import { CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import { SignedOutBar, SignOutButton, SignOutConfirm } from './SignOut.js';
 import { StepUp } from './StepUp.js';
+import { WaitingCard } from './WaitingCard.js';
 
 interface Props {
   state: ViewState;
@@ -55,8 +56,8 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
       ? t('titleBank', { bank: config.bankName, last4: c.card.last4 })
       : t('titleCard', { last4: c.card.last4 })
     : t('titleDefault');
-  // The closed notice has its own bar below; the header line would only repeat it.
-  const status = closed ? null : statusLine(c, state.lang);
+  // The closed notice and the waiting card have their own place below; the header would only repeat them.
+  const status = closed || c?.status === 'queued' ? null : statusLine(c, state.lang);
   const connectionLine =
     state.phase === 'starting' || state.connection === 'connecting'
       ? t('connecting')
@@ -121,7 +122,7 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
             {title}
           </h2>
           {status && (
-            <p class="cc-status" data-testid="cc-queue-status">
+            <p class="cc-status" data-testid="cc-status">
               {status}
             </p>
           )}
@@ -166,6 +167,16 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
           input.current?.focus();
         }}
       />
+
+      {!signedOut && (
+        <WaitingCard
+          t={t}
+          lang={state.lang}
+          conversation={c}
+          fraudNotice={!!c && state.fraudNotice === c.id}
+          onKeepChatting={() => input.current?.focus()}
+        />
+      )}
 
       {state.typing && !closed && !signedOut && <p class="cc-typing">{t('typing', { name: state.typing })}</p>}
 

@@ -20,3 +20,11 @@ export function CloseIcon() {
     </svg>
   );
 }
+
+export function WarningIcon() {
+  return (
+    <svg class="cc-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="M12 2 1 21h22L12 2zm0 4.2L19.5 19h-15L12 6.2zM11 10v5h2v-5h-2zm0 6v2h2v-2h-2z" />
+    </svg>
+  );
+}
