@@ -208,12 +208,8 @@ export class StaffOpsService {
         payload: { fromAgentId: offer.from_agent_id, toAgentId: actor.agentId, offerId: offer.id },
         now,
       });
-      // The cardmember is told who left and who took over.
-      const left = from
-        ? [await this.d.conversations.systemMessage(tx, row, 'agent.left', { name: from.first_name }, now)]
-        : [];
-      const joined = await this.d.conversations.systemMessage(tx, row, 'agent.joined', { name: actor.firstName }, now);
       // The sender's note stays in the chat as an internal note: the offer card that showed it is gone.
+      // Appended first, so the messages are published in their sequence order.
       const note =
         from && offer.note
           ? await this.appendNote(
@@ -224,6 +220,11 @@ export class StaffOpsService {
               now,
             )
           : null;
+      // The cardmember is told who left and who took over.
+      const left = from
+        ? [await this.d.conversations.systemMessage(tx, row, 'agent.left', { name: from.first_name }, now)]
+        : [];
+      const joined = await this.d.conversations.systemMessage(tx, row, 'agent.joined', { name: actor.firstName }, now);
       return [...(note ? [note] : []), ...left, joined];
     });
     if (!messages) throw conflict('conversation_not_waiting', 'This chat has moved on since it was offered to you.');
