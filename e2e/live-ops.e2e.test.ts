@@ -8,14 +8,11 @@
  * console screen and dialog passed through is checked with axe; the widget's log is checked for what
  * the cardmember must and must not see. The steps run in order and build on each other.
  */
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode } from '../packages/server/src/identity/totp.js';
-import { DEMO_AGENTS } from '../packages/server/src/seed/demo.js';
-import { clientDist } from '../packages/server/src/transport/http.js';
-import { startServer, storeUnavailable, type TestServer } from '../packages/server/test/helpers.js';
-import { browserUnavailable, expectNoAxeViolations, launch, tabTo } from './browser.js';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { storeUnavailable } from '../packages/server/test/helpers.js';
+import { browserUnavailable, expectNoAxeViolations, tabTo } from './browser.js';
+import { consoleSignIn, useBrowserStory } from './kit.js';
 
 const skip = browserUnavailable() ?? (await storeUnavailable());
 
@@ -26,52 +23,19 @@ const BACK = 'Dispute opened, customer asked for Ana again';
 const HANDOFF = 'Customer also disputes a double charge at the cafe';
 
 describe.skipIf(skip)('live operations in Chromium', () => {
-  let s: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const errors: string[] = [];
+  // A roomy offer timeout: axe runs on the offer card before it is accepted.
+  const story = useBrowserStory({ ROUTING_OFFER_TIMEOUT_SECONDS: '120', ROUTING_SWEEP_MS: '250' });
+  const { newPage, errors } = story;
   // One page per person, opened in order by the steps below (they share the one chat).
   let cm: Page;
   let ana: Page;
   let ben: Page;
   let sofia: Page;
 
-  beforeAll(async () => {
-    for (const dir of Object.values(clientDist)) {
-      if (!existsSync(dir)) throw new Error(`${dir} is missing: run "npm run build" first (npm test does).`);
-    }
-    // A roomy offer timeout: axe runs on the offer card before it is accepted.
-    s = await startServer({ env: { ROUTING_OFFER_TIMEOUT_SECONDS: '120', ROUTING_SWEEP_MS: '250' } });
-    browser = await launch();
-  });
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await s?.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const ctx = await browser.newContext();
-    contexts.push(ctx);
-    const page = await ctx.newPage();
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource.*40[14]/.test(m.text()))
-        errors.push(`console: ${m.text()}`);
-    });
-    return page;
-  }
-
-  /** Password, then the current TOTP code of the demo account; waits for the workspace. */
-  async function staffSignIn(email: string, password: string): Promise<Page> {
+  /** Signs a demo staff member in; waits for the workspace. */
+  async function staffSignIn(email: string): Promise<Page> {
     const page = await newPage();
-    await page.goto(s.url + '/console/');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const secret = DEMO_AGENTS.find((a) => a.email === email)!.totpSecret;
-    await page.getByLabel('Authentication code').fill(totpCode(secret, new Date()));
-    await page.getByRole('button', { name: 'Verify' }).click();
+    await consoleSignIn(page, story.server().url, email);
     await page.getByTestId('console-status').waitFor();
     return page;
   }
@@ -111,14 +75,14 @@ describe.skipIf(skip)('live operations in Chromium', () => {
   }
 
   it('offers the chat to an available agent, who accepts; the cardmember sees her join', async () => {
-    ana = await staffSignIn('ana@carechat.test', 'demo-ana-2024');
-    ben = await staffSignIn('ben@carechat.test', 'demo-ben-2024');
+    ana = await staffSignIn('ana@carechat.test');
+    ben = await staffSignIn('ben@carechat.test');
     // Ana first: the longest-idle agent gets the next chat.
     await setAvailable(ana);
     await setAvailable(ben);
 
     cm = await newPage();
-    await cm.goto(s.url + '/');
+    await cm.goto(story.server().url + '/');
     await cm.getByLabel('Username').fill('maria');
     await cm.getByLabel('Password').fill('demo-maria-2024');
     await cm.getByRole('button', { name: 'Sign in' }).click();
@@ -230,7 +194,7 @@ describe.skipIf(skip)('live operations in Chromium', () => {
   }, 90_000);
 
   it('escalates; the supervisor sees it on the board, monitors, whispers and barges in', async () => {
-    sofia = await staffSignIn('sofia@carechat.test', 'demo-sofia-2024');
+    sofia = await staffSignIn('sofia@carechat.test');
     await sofia.getByTestId('console-nav-board').click();
     await sofia.getByTestId('console-board').waitFor();
     await sofia.getByText('No open escalations.').waitFor();
@@ -249,7 +213,7 @@ describe.skipIf(skip)('live operations in Chromium', () => {
     await escalations.getByText(/Maria, card ending 1005/).waitFor({ timeout: 15_000 });
     await expect
       .poll(() => sofia.locator('main [aria-live="polite"]').innerText(), { timeout: 10_000 })
-      .toMatch(/Board update: 0 chats over target, 1 escalations? waiting\./);
+      .toMatch(/Board update\. Chats over target: 0\. Escalations waiting: 1\./);
     await expectNoAxeViolations(sofia, 'console supervisor board with an escalation');
 
     await escalations.getByRole('button', { name: /^Monitor/ }).click();

@@ -3,6 +3,10 @@
  * here in memory only (never in storage or URLs) and sent as `x-csrf-token` on every write.
  */
 import type {
+  AdminAgentRequest,
+  AdminAgentView,
+  AdminTeamRequest,
+  AdminTeamView,
   AgentTarget,
   ApiErrorCode,
   CannedResponseView,
@@ -195,6 +199,27 @@ export class ApiClient {
 
   board(): Promise<SupervisorBoard> {
     return this.request('GET', '/api/supervisor/board');
+  }
+
+  // ---------------------------------------------------------------- configuration (admins)
+
+  async adminTeams(): Promise<AdminTeamView[]> {
+    return (await this.request<{ teams: AdminTeamView[] }>('GET', '/api/admin/teams')).teams;
+  }
+
+  /** PUT /api/admin/teams/:id: creates the team or replaces its settings. */
+  async putAdminTeam(id: string, body: AdminTeamRequest): Promise<AdminTeamView> {
+    return (await this.request<{ team: AdminTeamView }>('PUT', `/api/admin/teams/${encodeURIComponent(id)}`, body))
+      .team;
+  }
+
+  async adminAgents(): Promise<AdminAgentView[]> {
+    return (await this.request<{ agents: AdminAgentView[] }>('GET', '/api/admin/agents')).agents;
+  }
+
+  async putAdminAgent(id: string, body: AdminAgentRequest): Promise<AdminAgentView> {
+    return (await this.request<{ agent: AdminAgentView }>('PUT', `/api/admin/agents/${encodeURIComponent(id)}`, body))
+      .agent;
   }
 
   async transcript(id: string): Promise<Transcript> {

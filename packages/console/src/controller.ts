@@ -123,6 +123,11 @@ export class Controller {
     return this.deps.store;
   }
 
+  /** The API client, for the admin screen's configuration calls (admin.ts). */
+  get api(): ApiClient {
+    return this.deps.api;
+  }
+
   /** First load: resume an existing session or show sign-in. */
   async boot(): Promise<void> {
     try {
@@ -716,6 +721,8 @@ export class Controller {
     this.confirmedStatus = agent.status;
     this.statusWanted = null;
     this.welcomedOnce = false;
+    // Admins configure (components/Admin.tsx); they take no chats, so no socket, inbox or offers.
+    if (agent.role === 'admin') return;
     const events: SocketEvents = {
       frame: (frame) => this.onFrame(frame),
       status: (status: ConnectionStatus) => this.store.dispatch({ type: 'connection', status }),

@@ -5,6 +5,7 @@ import {
   buildCardSummary,
   buildConversation,
   buildCustomerContext,
+  buildDispute,
   buildReplacement,
   buildTransaction,
   buildWalletToken,
@@ -97,6 +98,53 @@ describe('shapeContext', () => {
     expect(view.otherCards).toEqual({ items: null, unavailable: 'context.unavailable.cards' });
     expect(view.transactions).toEqual({ items: null, unavailable: 'context.unavailable.transactions' });
     expect(view.replacements).toEqual({ items: null, unavailable: 'context.unavailable.replacements' });
+    expect(view.otherNotes).toEqual([]);
+  });
+
+  it('lists open disputes with amount, status and FCBA dates, soonest deadline first; none is "none"', () => {
+    const view = shapeContext(
+      buildCustomerContext({
+        openDisputes: [
+          buildDispute({ id: 'd_late', reference: 'DSP-LATE0001', resolveBy: '2025-04-01', status: 'acknowledged' }),
+          buildDispute({ id: 'd_done', status: 'resolved_in_favor' }),
+          buildDispute({
+            id: 'd_soon',
+            reference: 'DSP-SOON0001',
+            description: '  Charged twice  ',
+            cardLast4: '4111111111111005',
+          }),
+        ],
+      }),
+      conv,
+    );
+    expect(view.disputes.items).toEqual([
+      {
+        id: 'd_soon',
+        reference: 'DSP-SOON0001',
+        merchant: 'Corner Cafe',
+        description: 'Charged twice',
+        cardLast4: '1005',
+        amount: { amountCents: 1250, currency: 'USD' },
+        status: 'open',
+        acknowledgeBy: '2025-02-04',
+        resolveBy: '2025-03-05',
+      },
+      expect.objectContaining({ id: 'd_late', status: 'acknowledged', description: null, resolveBy: '2025-04-01' }),
+    ]);
+    expect(JSON.stringify(view.disputes)).not.toMatch(/\d{5,}/);
+    expect(shapeContext(buildCustomerContext({ openDisputes: [] }), conv).disputes).toEqual({
+      items: [],
+      unavailable: null,
+    });
+    // An older server without the field: an empty list, not a crash.
+    expect(shapeContext({ ...buildCustomerContext(), openDisputes: undefined as never }, conv).disputes.items).toEqual(
+      [],
+    );
+  });
+
+  it('says disputes are unavailable when the core could not answer them', () => {
+    const view = shapeContext(buildCustomerContext({ openDisputes: [], unavailable: ['disputes'] }), conv);
+    expect(view.disputes).toEqual({ items: null, unavailable: 'context.unavailable.disputes' });
     expect(view.otherNotes).toEqual([]);
   });
 

@@ -8,6 +8,7 @@ import type {
   CardStatus,
   ConversationView,
   CustomerContextResponse,
+  DisputeStatus,
   Language,
   Money,
   Replacement,
@@ -18,7 +19,7 @@ import { last4Only } from './format.js';
 import type { ConsoleKey } from './i18n.js';
 
 /** Section names the server may list in `unavailable` (see customer-context.service.ts). */
-const KNOWN_SECTIONS = new Set(['card', 'cards', 'transactions', 'replacements']);
+const KNOWN_SECTIONS = new Set(['card', 'cards', 'transactions', 'replacements', 'disputes']);
 
 export interface PanelCard {
   id: string;
@@ -54,6 +55,20 @@ export interface PanelTransaction {
   status: Transaction['status'];
 }
 
+/** An open billing-error dispute ("open case") with the dates the FCBA holds us to. */
+export interface PanelDispute {
+  id: string;
+  reference: string;
+  /** The merchant, and the cardmember's own words when they gave any. */
+  merchant: string;
+  description: string | null;
+  cardLast4: string;
+  amount: Money;
+  status: DisputeStatus;
+  acknowledgeBy: string;
+  resolveBy: string;
+}
+
 /** A list section: its rows, or null with the note to show when the server could not answer it. */
 export type Section<T> = { items: T[]; unavailable: null } | { items: null; unavailable: ConsoleKey };
 
@@ -67,6 +82,7 @@ export interface CustomerPanelView {
   replacements: Section<PanelReplacement>;
   otherCards: Section<PanelCard>;
   transactions: Section<PanelTransaction>;
+  disputes: Section<PanelDispute>;
   /** Notes for unavailable sections this console does not know by name. */
   otherNotes: ConsoleKey[];
   /** The assistant's hand-over note, shown first; null when the assistant has nothing to pass on. */
@@ -146,6 +162,22 @@ export function shapeContext(data: CustomerContextResponse, conversation: Conver
     .map((tx) => ({ id: tx.id, date: tx.date, merchant: tx.merchant, amount: tx.amount, status: tx.status }))
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
 
+  // Only disputes still being worked; the soonest resolution deadline first.
+  const disputes = list(data.openDisputes)
+    .filter((d) => d.status === 'open' || d.status === 'acknowledged')
+    .map((d) => ({
+      id: d.id,
+      reference: d.reference,
+      merchant: d.merchant,
+      description: d.description?.trim() || null,
+      cardLast4: last4Only(d.cardLast4),
+      amount: { amountCents: d.amountCents, currency: 'USD' },
+      status: d.status,
+      acknowledgeBy: d.acknowledgeBy,
+      resolveBy: d.resolveBy,
+    }))
+    .sort((a, b) => (a.resolveBy < b.resolveBy ? -1 : a.resolveBy > b.resolveBy ? 1 : 0));
+
   const cardMissing = unavailable.has('card') || !data.card;
   return {
     name: `${data.cardmember.firstName} ${data.cardmember.lastName}`.trim(),
@@ -156,6 +188,7 @@ export function shapeContext(data: CustomerContextResponse, conversation: Conver
     replacements: section(unavailable.has('replacements'), 'context.unavailable.replacements', replacements),
     otherCards: section(unavailable.has('cards'), 'context.unavailable.cards', otherCards),
     transactions: section(unavailable.has('transactions'), 'context.unavailable.transactions', transactions),
+    disputes: section(unavailable.has('disputes'), 'context.unavailable.disputes', disputes),
     otherNotes: [...unavailable].some((name) => !KNOWN_SECTIONS.has(name)) ? ['context.unavailable.other'] : [],
     assistant: data.assistant ?? null,
   };

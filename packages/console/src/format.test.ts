@@ -48,6 +48,24 @@ describe('authorLabel', () => {
       'Bo (agent)',
     );
   });
+
+  it('labels a supervisor in the chat as a supervisor, not an agent', () => {
+    const withSofia = {
+      ...conv,
+      participants: [
+        { agentId: 'ag_1', displayName: 'Ana Ruiz', role: 'assignee' as const, joinedAt: '2026-11-25T10:00:00Z' },
+        {
+          agentId: 'sup_1',
+          displayName: 'Sofía Herrera',
+          role: 'supervisor' as const,
+          joinedAt: '2026-11-25T10:05:00Z',
+        },
+      ],
+    };
+    const m = buildMessage({ author: { role: 'agent', id: 'sup_1', name: 'Sofía' } });
+    expect(authorLabel(t, m, 'ag_1', withSofia)).toBe('Sofía (supervisor)');
+    expect(authorLabel(t, m, 'ag_1', conv)).toBe('Sofía (agent)');
+  });
 });
 
 describe('messageText', () => {

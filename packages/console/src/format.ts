@@ -45,6 +45,9 @@ export function authorLabel(t: Translate, message: Message, selfId: string | nul
       return t('author.assistant');
     case 'agent':
       if (selfId && message.author.id === selfId) return t('author.you');
+      // A supervisor who barged in (or took the chat) writes as staff; say which.
+      if (c.participants?.some((p) => p.agentId === message.author.id && p.role === 'supervisor'))
+        return t('author.supervisor', { name: message.author.name ?? '' });
       return t('author.agent', { name: message.author.name ?? '' });
     case 'system':
       return t('author.system');

@@ -540,7 +540,7 @@ describe('supervisor board', () => {
       board: buildBoard({ escalations: [buildConversation({ id: 'conv_3', escalated: true })] }),
     });
     expect(s.store.getState().announcements).toHaveLength(before + 1);
-    expect(s.lastAnnouncement()).toBe('Board update: 1 chats over target, 1 escalations waiting.');
+    expect(s.lastAnnouncement()).toBe('Board update. Chats over target: 1. Escalations waiting: 1.');
     // The same numbers again are not news.
     s.ws().receive({ type: 'board', board: buildBoard({ escalations: [buildConversation({ id: 'conv_3' })] }) });
     expect(s.store.getState().announcements).toHaveLength(before + 1);

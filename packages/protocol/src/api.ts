@@ -3,7 +3,7 @@
  * (`/api/...`). Errors always have the shape `{ error: { code, message } }`.
  */
 import { z } from 'zod';
-import type { CardDetail, CardSummary, Replacement, Transaction } from './accounts.js';
+import type { CardDetail, CardSummary, Dispute, Replacement, Transaction } from './accounts.js';
 import { AgentState, ChosenAgentState } from './live.js';
 import { ConversationView, DevicePromptView, Id, Language, Message, Role, StepUpMethod } from './wire.js';
 
@@ -203,6 +203,8 @@ export interface CustomerContextResponse {
   cards: CardSummary[];
   recentTransactions: Transaction[];
   openReplacements: Replacement[];
+  /** Billing-error disputes still running (open or acknowledged), newest first, with their FCBA dates. */
+  openDisputes: Dispute[];
   /** What the virtual assistant learnt and did before a person took over; null if it has nothing. */
   assistant: AssistantBrief | null;
   /** Sections the accounts core could not answer; the panel says so instead of failing whole. */

@@ -10,6 +10,8 @@ export const AUTH_SUBPROTOCOL_PREFIX = 'carechat.auth.';
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Largest message body, in characters, after trimming. */
 export const MAX_BODY_CHARS = 4000;
+/** Longest accommodation note a cardmember may leave for agents, in characters, after trimming. */
+export const MAX_ACCOMMODATION_CHARS = 300;
 
 /** WebSocket close codes the server uses (4000-4999 are application codes). */
 export const CloseCode = {

@@ -4,7 +4,8 @@
  * wrap-up). Shared by the server, the console and the widget; see docs/routing.md.
  */
 import { z } from 'zod';
-import { ConversationView, Id, Language } from './wire.js';
+import { MAX_ACCOMMODATION_CHARS } from './constants.js';
+import { ConversationView, Id, Language, type RedactedType } from './wire.js';
 
 // ---------------------------------------------------------------- agents and queues
 
@@ -189,4 +190,116 @@ export interface SupervisorBoard {
 export interface BoardFrame {
   type: 'board';
   board: SupervisorBoard;
+}
+
+// ---------------------------------------------------------------- accommodations
+
+/**
+ * PUT /api/widget/conversations/:id/accommodation: the chat's cardmember notes how agents can help
+ * (more time, shorter messages, screen reader...). An empty note clears it. `saveForFuture` also keeps
+ * it on their profile for later chats.
+ */
+export const AccommodationRequest = z.object({
+  note: z.string().trim().max(MAX_ACCOMMODATION_CHARS),
+  saveForFuture: z.boolean().default(false),
+});
+export type AccommodationRequest = z.infer<typeof AccommodationRequest>;
+/** GET and PUT .../accommodation: the note as stored (redacted), for the cardmember only. */
+export interface AccommodationResponse {
+  note: string | null;
+  /** What redaction removed from the note just saved (PUT only; empty on GET). */
+  redactedTypes: RedactedType[];
+}
+
+// ---------------------------------------------------------------- configuration (admins)
+
+/** A team id as operators type it: lower case, starts with a letter, 2..32 characters. */
+export const TeamId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{1,31}$/, 'a team id is 2-32 of a-z, 0-9, _ and -, starting with a letter');
+/** Limits of the configuration API (the console checks the same before sending). */
+export const ADMIN_LIMITS = {
+  slaMin: 10,
+  slaMax: 86_400,
+  maxConcurrentMin: 1,
+  maxConcurrentMax: 20,
+  nameMax: 80,
+  phoneMax: 32,
+} as const;
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const zoneIsKnown = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * TeamHours as an admin may set them: a time zone the runtime knows, real times (close may be
+ * `24:00`). An interval closing at or before it opens runs past midnight (routing/hours.ts), so
+ * `00:00`-`00:00` is the whole day.
+ */
+export const ConfigTeamHours = TeamHours.superRefine((h, ctx) => {
+  if (!zoneIsKnown(h.timeZone)) ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'unknown time zone' });
+  h.weekly.forEach((day, d) =>
+    day.forEach((i, n) => {
+      if (!HHMM.test(i.open)) ctx.addIssue({ code: 'custom', path: ['weekly', d, n, 'open'], message: 'not a time' });
+      if (!HHMM.test(i.close) && i.close !== '24:00') {
+        ctx.addIssue({ code: 'custom', path: ['weekly', d, n, 'close'], message: 'not a time' });
+      }
+    }),
+  );
+});
+
+/** PUT /api/admin/teams/:id: create the team or replace its settings. */
+export const AdminTeamRequest = z.object({
+  name: z.object({
+    en: z.string().trim().min(1).max(ADMIN_LIMITS.nameMax),
+    es: z.string().trim().min(1).max(ADMIN_LIMITS.nameMax),
+  }),
+  /** null = open 24/7. */
+  hours: ConfigTeamHours.nullable(),
+  /** A display string: digits, spaces, + ( ) . - only; empty or null = no phone line. */
+  phone: z
+    .string()
+    .trim()
+    .max(ADMIN_LIMITS.phoneMax)
+    .regex(/^[+0-9 ().-]*$/, 'digits, spaces and + ( ) . - only')
+    .nullable()
+    .transform((p) => (p ? p : null)),
+  answerSlaSeconds: z.number().int().min(ADMIN_LIMITS.slaMin).max(ADMIN_LIMITS.slaMax),
+});
+export type AdminTeamRequest = z.input<typeof AdminTeamRequest>;
+
+/** GET /api/admin/teams (and the `team` of PUT): a team with its answer-time SLA. */
+export interface AdminTeamView extends TeamView {
+  answerSlaSeconds: number;
+}
+
+export const Skill = z.object({ teamId: TeamId, language: Language });
+export type Skill = z.infer<typeof Skill>;
+
+/** PUT /api/admin/agents/:id: any of skills (replaced as a whole), max concurrent chats, role. */
+export const AdminAgentRequest = z
+  .object({
+    skills: z.array(Skill).max(200).optional(),
+    maxConcurrent: z.number().int().min(ADMIN_LIMITS.maxConcurrentMin).max(ADMIN_LIMITS.maxConcurrentMax).optional(),
+    /** Admins are made outside the console; an admin never changes their own role. */
+    role: z.enum(['agent', 'supervisor']).optional(),
+  })
+  .refine((v) => v.skills !== undefined || v.maxConcurrent !== undefined || v.role !== undefined, 'nothing to change');
+export type AdminAgentRequest = z.infer<typeof AdminAgentRequest>;
+
+/** GET /api/admin/agents: every staff account with what routing uses. */
+export interface AdminAgentView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  state: AgentState;
+  maxConcurrent: number;
+  skills: Skill[];
 }

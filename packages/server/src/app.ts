@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { accountActionRoutes } from './accounts/account-actions.routes.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { AdminService } from './admin/admin.service.js';
 import { AccountActionsService } from './accounts/account-actions.service.js';
 import type { AccountsPort } from './accounts/accounts.port.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
@@ -23,6 +25,7 @@ import { defaultNluEngine } from './assistant/nlu/default-engine.js';
 import { detectLanguage } from './assistant/nlu/language.js';
 import { VirtualAssistant } from './assistant/virtual-assistant.js';
 import { InProcessBus, type Bus } from './bus/bus.js';
+import { accommodationRoutes, AccommodationService } from './live/accommodation.js';
 import { BoardService } from './live/board.service.js';
 import { staffOpsRoutes } from './live/staff-ops.routes.js';
 import { StaffOpsService } from './live/staff-ops.service.js';
@@ -223,6 +226,11 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   stepUpRoutes(http, { identity, stepup });
   routingRoutes(http, { identity, routing });
   staffOpsRoutes(http, { identity, ops: staffOps, board });
+  adminRoutes(http, { identity, admin: new AdminService({ db: store.db, clock, bus }) });
+  accommodationRoutes(http, {
+    identity,
+    service: new AccommodationService({ conversations, store: conversationsStore, bus, clock, redactor }),
+  });
   accountActionRoutes(http, { identity, actions: accountActions });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));

@@ -8,6 +8,7 @@
  *   carechat redact [TEXT]    redact one text, or JSON lines {"text": "..."} from stdin
  *   carechat totp EMAIL       the current sign-in code of a demo agent (never in production)
  *   carechat nlu ...          classify, train, evaluate, build the NLU model (cli/nlu.ts)
+ *   carechat teams|agents ... list and change teams and agents (cli/config.ts)
  */
 import { createInterface } from 'node:readline';
 import { loadConfig, ConfigError } from './config.js';
@@ -20,8 +21,9 @@ import { generateCardmembers } from './seed/generator.js';
 import { SEED_TABLES } from './seed/rows.js';
 import { openStore } from './store/db.js';
 import { nlu, NLU_USAGE } from './cli/nlu.js';
+import { agents, CONFIG_USAGE, teams } from './cli/config.js';
 
-const USAGE = `usage: carechat <serve|migrate|seed|redact|totp|nlu> [args]
+const USAGE = `usage: carechat <serve|migrate|seed|redact|totp|nlu|teams|agents> [args]
 
   serve              start the server
   migrate            apply database migrations (DATABASE_URL or the embedded SQLite file)
@@ -31,7 +33,7 @@ const USAGE = `usage: carechat <serve|migrate|seed|redact|totp|nlu> [args]
   redact [TEXT]      print {"text","findings"} for TEXT, or for each JSON line {"text": "..."} on stdin
   totp EMAIL         print the current two-step sign-in code of a demo agent (ana@carechat.test...);
                      refused for other accounts and when NODE_ENV=production
-${NLU_USAGE}`;
+${NLU_USAGE}${CONFIG_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
       return totp(rest);
     case 'nlu':
       return nlu(rest);
+    case 'teams':
+      return teams(rest);
+    case 'agents':
+      return agents(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -179,6 +179,18 @@ const staffOnlyNoAdmin = (ok: string): Row =>
     admin: FORBIDDEN,
   });
 
+/** Administrators only (configuration); agents and supervisors are refused. */
+const adminOnly = (ok: string): Row =>
+  staffOnly({
+    assignee: FORBIDDEN,
+    agent_team: FORBIDDEN,
+    agent_other_language: FORBIDDEN,
+    agent_other_team: FORBIDDEN,
+    supervisor: FORBIDDEN,
+    supervisor_other_team: FORBIDDEN,
+    admin: ok,
+  });
+
 /** Supervisors of the chat's team act on it (`queued` is the outcome on a waiting chat); agents never. */
 const supervisorOp = (queued: string): Record<Scenario, Row> => {
   const row = (supervisor: string) =>
@@ -222,6 +234,17 @@ const REST: Record<string, RestRow> = {
   'GET /api/widget/conversations/:id/messages': { expect: ownerOnly(OK) },
   'POST /api/widget/conversations/:id/end': { expect: ownerOnly(OK), mutates: true },
   'GET /api/widget/conversations/:id/transcript': { expect: ownerOnly(OK) },
+  // The cardmember's accommodation note: reading is a read; noting one is a write (closed: 409).
+  'GET /api/widget/conversations/:id/accommodation': { expect: ownerOnly(OK) },
+  'PUT /api/widget/conversations/:id/accommodation': {
+    mutates: true,
+    body: { note: 'Please give me more time to reply.' },
+    expect: {
+      queued: cardmemberOnly({ owner: OK, owner_other_card: NF, foreign: NF }),
+      assigned: cardmemberOnly({ owner: OK, owner_other_card: NF, foreign: NF }),
+      closed: cardmemberOnly({ owner: CLOSED, owner_other_card: NF, foreign: NF }),
+    },
+  },
 
   // Sign-in takes credentials in the body; whatever else the caller holds, a wrong password is refused.
   'POST /api/auth/login': {
@@ -485,6 +508,19 @@ const REST: Record<string, RestRow> = {
     },
   },
   'GET /api/conversations/:id/canned': { expect: staffRead(FORBIDDEN) },
+  // Configuration (admin/admin.routes.ts): admins only; no conversation involved.
+  'GET /api/admin/teams': { expect: adminOnly(OK) },
+  'PUT /api/admin/teams/:id': {
+    path: '/api/admin/teams/matrix', // a new team, so no other row sees a changed one
+    body: { name: { en: 'Matrix', es: 'Matriz' }, hours: null, phone: null, answerSlaSeconds: 120 },
+    expect: adminOnly(CREATED),
+  },
+  'GET /api/admin/agents': { expect: adminOnly(OK) },
+  'PUT /api/admin/agents/:id': {
+    path: '/api/admin/agents/agent_admin', // the admin's own max, unchanged: no side effect
+    body: { maxConcurrent: 3 },
+    expect: adminOnly(OK),
+  },
 };
 
 type SocketPrincipal = Exclude<Principal, 'anonymous'>;

@@ -53,6 +53,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * The id of this test run (8 hex), shared by every worker: set by the global setup, or here for a
+ * process that runs without it (the benchmarks). Its PostgreSQL schemas carry it.
+ */
+export function testRunId(): string {
+  process.env.CARECHAT_TEST_RUN ??= randomUUID().replace(/-/g, '').slice(0, 8);
+  return process.env.CARECHAT_TEST_RUN;
+}
+
 /** A fresh, empty database: a temp SQLite file, or a new PostgreSQL schema. */
 export async function freshDatabase(kind: 'sqlite' | 'postgres' = dbKind): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'carechat-test-'));
@@ -63,7 +72,8 @@ export async function freshDatabase(kind: 'sqlite' | 'postgres' = dbKind): Promi
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  // `t_` + this run's id + 8 random hex: the run's teardown drops its own schemas and nobody else's.
+  const schema = `t_${testRunId()}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   return {
     config: { kind: 'postgres', url: PG_URL, schema },
     dataDir,

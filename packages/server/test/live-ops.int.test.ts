@@ -276,6 +276,8 @@ describe.each(stores)('staff live operations on %s', (kind) => {
       return (o.json.offers as OfferView[]).find((x) => x.conversation.id === chat.id);
     });
     expect(offer.kind).toBe('queue');
+    // Ben reads why before accepting: the transfer note travels on the offer.
+    expect(offer.note).toBe('Duplicate charge at Luna Azul, already verified.');
     const took = await ben.call('POST', `/api/offers/${offer.id}/accept`);
     expect(took.status).toBe(200);
     expect(took.json.conversation).toMatchObject({ status: 'assigned', agent: { id: 'agent_ben' } });

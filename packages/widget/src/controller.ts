@@ -4,11 +4,13 @@
  * the socket factory, HTTP client, storage, timers and file saving are passed in.
  */
 import type {
+  AccommodationResponse,
   ConversationView,
   ServerFrame,
   StepUpResponse,
   WidgetConversationResponse,
 } from '@carechat/protocol/client';
+import type { AccommodationApi } from './accommodation.js';
 import { ApiError, isAuthError, type Api } from './api.js';
 import { socketUrl, type WidgetConfig } from './config.js';
 import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
@@ -26,6 +28,8 @@ export interface ControllerDeps {
   timers?: Timers;
   /** Step-up verification calls; without them the widget offers no verification. */
   stepUp?: StepUpApi;
+  /** Accommodation calls; without them the widget offers no accommodation note. */
+  accommodation?: AccommodationApi;
 }
 
 /** A remote "is typing" line disappears on its own if the matching `stop` never comes. */
@@ -373,6 +377,31 @@ export class ChatController {
     } catch (e) {
       this.dispatch({ type: 'notice', code: isAuthError(e) ? 'session_expired' : 'transcript' });
     }
+  }
+
+  // ------------------------------------------------------------ accommodation
+
+  /** Whether the cardmember can note an accommodation (the API is wired in). */
+  get canNoteAccommodation(): boolean {
+    return !!this.deps.accommodation;
+  }
+
+  /** The current chat's accommodation (the server keeps it off the conversation the widget sees). */
+  async loadAccommodation(conversationId: string): Promise<AccommodationResponse> {
+    const api = this.deps.accommodation;
+    if (!api) throw new ApiError('internal', 0);
+    return this.withSession((token) => api.get(token, conversationId));
+  }
+
+  /** Notes (empty: removes) the accommodation; returns what the server stored, redacted. Throws ApiError. */
+  async saveAccommodation(
+    conversationId: string,
+    note: string,
+    saveForFuture: boolean,
+  ): Promise<AccommodationResponse> {
+    const api = this.deps.accommodation;
+    if (!api) throw new ApiError('internal', 0);
+    return this.withSession((token) => api.save(token, conversationId, note, saveForFuture));
   }
 
   // ------------------------------------------------------------ step-up verification

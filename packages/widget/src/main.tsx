@@ -4,6 +4,7 @@
  */
 import { render } from 'preact';
 import { App } from './components/App.js';
+import { createAccommodationApi } from './accommodation.js';
 import { createApi } from './api.js';
 import { readConfig } from './config.js';
 import type { SocketLike } from './connection.js';
@@ -74,6 +75,7 @@ async function init(): Promise<void> {
     storage: sessionStore(),
     saveFile,
     stepUp: createStepUpApi(config),
+    accommodation: createAccommodationApi(config),
   });
   await loadStyles();
   const host = document.createElement('div');

@@ -3,6 +3,7 @@ import type { Language } from '@carechat/protocol/client';
 import type { Controller } from '../controller.js';
 import { makeT } from '../i18n.js';
 import type { Store } from '../state.js';
+import { Admin } from './Admin.js';
 import { Ctx, useStoreState } from './context.js';
 import { SignIn } from './SignIn.js';
 import { Workspace } from './Workspace.js';
@@ -37,7 +38,9 @@ export function App({ controller, store, lang }: AppProps) {
         </main>
       )}
       {state.screen === 'signin' && <SignIn notice={state.signInNotice} />}
-      {state.screen === 'workspace' && <Workspace state={state} />}
+      {/* Admins configure; they have no chat workspace (its calls would all be refused). */}
+      {state.screen === 'workspace' && state.agent?.role === 'admin' && <Admin agent={state.agent} />}
+      {state.screen === 'workspace' && state.agent?.role !== 'admin' && <Workspace state={state} />}
     </Ctx.Provider>
   );
 }

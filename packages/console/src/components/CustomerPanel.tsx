@@ -1,10 +1,11 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ComponentChildren } from 'preact';
-import type { CardStatus, ConversationView } from '@carechat/protocol/client';
+import type { CardStatus, ConversationView, DisputeStatus } from '@carechat/protocol/client';
 import {
   shapeContext,
   type CustomerPanelView,
   type PanelCard,
+  type PanelDispute,
   type PanelTransaction,
   type Section,
 } from '../customer-context.js';
@@ -171,6 +172,10 @@ function Details({ view }: { view: CustomerPanelView }) {
         )}
       </SectionBlock>
 
+      <SectionBlock heading={t('context.disputes.heading')} section={view.disputes} empty={t('context.disputes.empty')}>
+        {(items) => <Disputes items={items} />}
+      </SectionBlock>
+
       <SectionBlock
         heading={t('context.otherCards.heading')}
         section={view.otherCards}
@@ -307,6 +312,36 @@ function Transactions({ items, last4 }: { items: PanelTransaction[]; last4: stri
     </table>
   );
 }
+
+/** Open disputes ("open cases"): what is disputed, for how much, and the FCBA dates the issuer must meet. */
+function Disputes({ items }: { items: PanelDispute[] }) {
+  const { t, lang } = useConsole();
+  return (
+    <ul class="customer-list" data-testid="console-context-disputes">
+      {items.map((d) => (
+        <li key={d.id}>
+          <p class="strong">
+            {d.merchant} — {t('context.disputes.reference', { reference: d.reference })}
+          </p>
+          {d.description && <p>{d.description}</p>}
+          <p>{t('context.cardEnding', { last4: d.cardLast4 })}</p>
+          <p>{t('context.disputes.amount', { amount: formatMoney(d.amount, lang) })}</p>
+          <p>{t('context.disputes.status', { status: t(DISPUTE_STATUS_KEYS[d.status]) })}</p>
+          <p>{t('context.disputes.acknowledgeBy', { date: formatDate(d.acknowledgeBy, lang) })}</p>
+          <p>{t('context.disputes.resolveBy', { date: formatDate(d.resolveBy, lang) })}</p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const DISPUTE_STATUS_KEYS = {
+  open: 'dispute.status.open',
+  acknowledged: 'dispute.status.acknowledged',
+  resolved_in_favor: 'dispute.status.resolved_in_favor',
+  resolved_against: 'dispute.status.resolved_against',
+  withdrawn: 'dispute.status.withdrawn',
+} as const satisfies Record<DisputeStatus, string>;
 
 type Tone = 'ok' | 'warn' | 'bad' | 'neutral';
 

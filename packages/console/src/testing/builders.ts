@@ -7,6 +7,7 @@ import type {
   CustomerContextResponse,
   Message,
   Product,
+  Dispute,
   Replacement,
   Transaction,
   WalletToken,
@@ -141,6 +142,28 @@ export function buildTransaction(overrides: Partial<Transaction> = {}): Transact
   };
 }
 
+export function buildDispute(overrides: Partial<Dispute> = {}): Dispute {
+  return {
+    id: 'dsp_1',
+    reference: 'DSP-7K2M9QXA',
+    cardId: 'card_1',
+    cardLast4: '1005',
+    transactionId: 'tx_1',
+    merchant: 'Corner Cafe',
+    amountCents: 1250,
+    reason: 'duplicate',
+    description: null,
+    status: 'open',
+    noticeDate: '2025-01-05',
+    statementClosingDate: '2024-12-28',
+    acknowledgeBy: '2025-02-04',
+    resolveBy: '2025-03-05',
+    createdAt: '2025-01-05T10:00:00.000Z',
+    updatedAt: '2025-01-05T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
 /** A full context answer for conv_1 (Maria, card ending 1005), every section available. */
 export function buildCustomerContext(overrides: Partial<CustomerContextResponse> = {}): CustomerContextResponse {
   return {
@@ -156,6 +179,7 @@ export function buildCustomerContext(overrides: Partial<CustomerContextResponse>
       buildTransaction({ id: 'tx_2', date: '2025-01-03', status: 'pending', postedOn: null, merchant: 'Grocer' }),
     ],
     openReplacements: [buildReplacement()],
+    openDisputes: [buildDispute()],
     assistant: null,
     unavailable: [],
     ...overrides,

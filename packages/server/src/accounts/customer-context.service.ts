@@ -1,6 +1,7 @@
 /**
  * The agent's customer context panel: the cardmember's cards (masked), and for the card the chat was
- * opened from its recent transactions, open replacements and wallet status. Every read goes through the
+ * opened from its recent transactions, open replacements and wallet status, and the cardmember's
+ * disputes still running (open cases, with their FCBA dates). Every read goes through the
  * accounts port as the agent, so it is scoped to the chat's cardmember and audited.
  */
 import type { CustomerContextResponse } from '@carechat/protocol';
@@ -12,11 +13,15 @@ import {
   type CardDetail,
   type CardSummary,
   type Caller,
+  type Dispute,
   type Replacement,
   type Transaction,
 } from './accounts.port.js';
 
 export type CustomerContext = CustomerContextResponse;
+
+/** Disputes still being worked; resolved and withdrawn ones are history, not open cases. */
+const OPEN_DISPUTE = new Set<Dispute['status']>(['open', 'acknowledged']);
 
 export class CustomerContextService {
   constructor(
@@ -50,13 +55,14 @@ export class CustomerContextService {
         throw err;
       }
     };
-    const [card, cards, recentTransactions, replacements, assistant] = await Promise.all([
+    const [card, cards, recentTransactions, replacements, disputes, assistant] = await Promise.all([
       section('card', null as CardDetail | null, () => this.d.accounts.getCard(caller, row.card_id)),
       section('cards', [] as CardSummary[], () => this.d.accounts.listCards(caller)),
       section('transactions', [] as Transaction[], () =>
         this.d.accounts.listTransactions(caller, { cardId: row.card_id, limit: 10 }),
       ),
       section('replacements', [] as Replacement[], () => this.d.accounts.listReplacements(caller)),
+      section('disputes', [] as Dispute[], () => this.d.accounts.listDisputes(caller)),
       this.d.assistantBrief(conversationId),
     ]);
     return {
@@ -71,6 +77,7 @@ export class CustomerContextService {
       cards,
       recentTransactions,
       openReplacements: replacements.filter((r) => r.status !== 'delivered'),
+      openDisputes: disputes.filter((x) => OPEN_DISPUTE.has(x.status)),
       assistant,
       unavailable,
     };

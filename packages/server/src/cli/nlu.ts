@@ -12,6 +12,7 @@ import { evaluate } from '../assistant/nlu/metrics.js';
 import { loadModel, saveModel } from '../assistant/nlu/model.js';
 import { buildShippedModel, shippedEngine } from '../assistant/nlu/shipped.js';
 import { canonicalLabel, trainModel, type Example } from '../assistant/nlu/train.js';
+import { parseArgs, UsageError } from './args.js';
 
 export const NLU_USAGE = `  nlu classify [--lang en|es] [--model FILE] "TEXT"
                      print {"intent","confidence","entities"} for TEXT
@@ -27,40 +28,8 @@ export const NLU_USAGE = `  nlu classify [--lang en|es] [--model FILE] "TEXT"
                      train the shipped model on packages/server/nlu/corpus unless it is up to date
 `;
 
-class UsageError extends Error {}
 /** A failure the user can fix (a file, a data line): one line on stderr, exit 1. */
 class InputError extends Error {}
-
-interface Parsed {
-  positional: string[];
-  values: Map<string, string>;
-  flags: Set<string>;
-}
-
-/** `--name value` or `--name=value` for `valued`, bare `--name` for `boolean`; anything else is a usage error. */
-function parseArgs(args: string[], valued: readonly string[], boolean: readonly string[] = []): Parsed {
-  const parsed: Parsed = { positional: [], values: new Map(), flags: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      parsed.positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      parsed.positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = (eq < 0 ? arg : arg.slice(0, eq)).slice(2);
-    if (boolean.includes(name) && eq < 0) parsed.flags.add(name);
-    else if (valued.includes(name)) {
-      const value = eq < 0 ? args[++i] : arg.slice(eq + 1);
-      if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-      parsed.values.set(name, value);
-    } else throw new UsageError(`unknown option "${arg}"`);
-  }
-  return parsed;
-}
 
 export async function nlu(args: string[]): Promise<number> {
   const [sub, ...rest] = args;

@@ -604,12 +604,16 @@ export class ConversationService {
   /** Recomputes and pushes queue positions to every chat waiting in (team, language) and to consoles. */
   async publishQueueChange(teamId: string | null, language: string | null): Promise<void> {
     await this.d.bus.publish(channels.staff, { name: 'queue.changed', payload: { teamId, language } });
-    const queued = await this.d.store.listQueued();
+    const queued = (await this.d.store.listQueued()).filter(
+      (r) => !teamId || (r.team_id === teamId && r.language === language),
+    );
+    // One capacity read per queue, places from the order of the list (see QueueModel.infoForQueued).
+    const now = this.d.clock.now();
+    const infos = await this.d.queues.infoForQueued(queued, now);
     for (const r of queued) {
-      if (teamId && (r.team_id !== teamId || r.language !== language)) continue;
       await this.d.bus.publish(channels.conversation(r.id), {
         name: 'conversation.updated',
-        payload: { conversation: await this.view(r) },
+        payload: { conversation: presentConversation(r, infos.get(r.id) ?? null, now) },
       });
     }
   }

@@ -1,9 +1,8 @@
 /**
- * Routing against a real server and store, on SQLite and on PostgreSQL (a fresh database per test):
+ * Routing against a real server and store, on SQLite or PostgreSQL (CARECHAT_TEST_DB; a fresh database per test):
  * skills, language, capacity, priority, idle order, offer expiry, decline, hours, withdrawal, the
  * offer HTTP errors and the staff socket frames. Time is a MutableClock; the periodic sweep is off
  * (60 s), so each test sweeps when it means to (bus-driven sweeps still run and are awaited).
- * Under the PostgreSQL pass of `npm test` (CARECHAT_TEST_DB=postgres) only PostgreSQL runs.
  */
 import { randomUUID } from 'node:crypto';
 import type { OfferView } from '@carechat/protocol';
@@ -23,7 +22,8 @@ import {
   type TestServer,
 } from '../../test/helpers.js';
 
-const stores = dbKind === 'postgres' ? (['postgres'] as const) : (['sqlite', 'postgres'] as const);
+// Like every store-backed test: SQLite in the first pass of `npm test`, PostgreSQL in the second.
+const stores = [dbKind] as const;
 const unavailable = { sqlite: null, postgres: await storeUnavailable('postgres') };
 
 /** The chats here are queued directly; the assistant never speaks. */
@@ -492,6 +492,43 @@ describe.each(stores)('routing on %s', (kind) => {
       again.terminate();
       late.terminate();
       benSock.terminate();
+    });
+
+    // Re-telling a whole queue its places reads capacity once per queue; the answer must be exactly
+    // what each chat would be told on its own.
+    it('tells many waiting chats the same places and estimates as one at a time', async () => {
+      await boot();
+      await addAgent('a_busy', { skills: [['general', 'en']], status: 'busy' });
+      await addAgent('a_free', {
+        skills: [
+          ['general', 'en'],
+          ['disputes', 'en'],
+        ],
+        max: 1,
+      });
+      for (const [team, priority, waitedFor] of [
+        ['general', 0, 300],
+        ['general', 0, 200],
+        ['general', 10, 5],
+        ['disputes', 0, 100],
+        ['general', 5, 50],
+        ['disputes', 0, 400],
+      ] as const)
+        await queueChat({ team, priority, waitedFor });
+      const rows = await db()
+        .selectFrom('conversations')
+        .selectAll()
+        .where('status', '=', 'queued')
+        .orderBy('priority', 'desc')
+        .orderBy('queued_at', 'asc')
+        .orderBy('id', 'asc')
+        .execute();
+      const now = clock.now();
+      const queues = server().app.services.queues;
+      const batch = await queues.infoForQueued(rows, now);
+      expect(batch.size).toBe(6);
+      for (const r of rows) expect(batch.get(r.id)).toEqual(await queues.info(r, now));
+      expect(rows.filter((r) => r.team_id === 'general').map((r) => batch.get(r.id)!.position)).toEqual([1, 2, 3, 4]);
     });
   });
 });

@@ -152,13 +152,14 @@ export class RoutingService {
         // The load pickAgent counted is from its statement's snapshot, which may predate the commit of
         // the node that held this agent's lock; counted again now that we hold it (READ COMMITTED).
         if (this.d.kind === 'postgres' && !(await this.hasRoom(tx, agentId))) return 'retry';
+        const transfer = await this.transferNote(tx, chat.id);
         const offer: OffersTable = {
           id: randomUUID(),
           conversation_id: chat.id,
           agent_id: agentId,
           kind: 'queue',
-          from_agent_id: null,
-          note: null,
+          from_agent_id: transfer?.fromAgentId ?? null,
+          note: transfer?.note ?? null,
           state: 'pending',
           offered_at: iso(now),
           expires_at: iso(new Date(now.getTime() + this.d.offerTimeoutSeconds * 1000)),
@@ -171,6 +172,34 @@ export class RoutingService {
       // Another node offered this chat first (one pending queue offer per chat): look again.
       if (isUniqueViolation(err)) return 'retry';
       throw err;
+    }
+  }
+
+  /**
+   * A chat transferred into this queue carries the sending agent's note on its offer, so the next
+   * agent reads why before accepting (it is also stored as an internal note in the chat).
+   */
+  private async transferNote(
+    tx: Tx,
+    conversationId: string,
+  ): Promise<{ note: string; fromAgentId: string | null } | null> {
+    const e = await tx
+      .selectFrom('events as e')
+      .innerJoin('conversations as c', 'c.id', 'e.conversation_id')
+      .select(['e.payload', 'e.created_at', 'c.queued_at'])
+      .where('e.conversation_id', '=', conversationId)
+      .where('e.type', '=', 'conversation.transferred')
+      .orderBy('e.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    // Only the transfer that put the chat in this queue (not an older one before it was taken again).
+    if (!e || !e.queued_at || e.created_at < e.queued_at) return null;
+    try {
+      const p = JSON.parse(e.payload) as { note?: unknown; fromAgentId?: unknown; teamId?: unknown };
+      if (typeof p.teamId !== 'string' || typeof p.note !== 'string' || !p.note.trim()) return null;
+      return { note: p.note, fromAgentId: typeof p.fromAgentId === 'string' ? p.fromAgentId : null };
+    } catch {
+      return null;
     }
   }
 

@@ -56,6 +56,7 @@ export type Action =
   | 'conversation.end'
   | 'conversation.transcript'
   | 'conversation.context'
+  | 'conversation.accommodation' // the cardmember notes (or clears) an accommodation for agents
   | 'agent.status'
   | 'offer.respond' // see and answer routing offers made to oneself
   // Live operations inside a chat (live/staff-ops.service.ts).
@@ -71,7 +72,8 @@ export type Action =
   | 'conversation.canned'
   | 'team.list'
   | 'agent.list' // transfer and conference targets
-  | 'board.read'; // the supervisor board
+  | 'board.read' // the supervisor board
+  | 'admin.config'; // teams, hours, skills, max concurrent chats (admin/admin.service.ts)
 
 /** What agents and supervisors alike may attempt in chats and on the floor. */
 const CHAT_OPS: Action[] = [
@@ -100,6 +102,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.typing',
     'conversation.end',
     'conversation.transcript',
+    'conversation.accommodation',
   ]),
   agent: new Set<Action>([
     'staff.login',
@@ -149,6 +152,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'staff.logout',
     'socket.connect',
     'conversation.read_with_reason',
+    'admin.config',
   ]),
 };
 
@@ -246,6 +250,7 @@ export function decide(actor: Actor | null, action: Action, resource?: Conversat
       return ALLOW;
     case 'conversation.write':
     case 'conversation.typing':
+    case 'conversation.accommodation':
       if (!reads(actor, c, resource)) return notFound();
       if (c.status === 'closed') return closed();
       if (actor.role === 'cardmember') return ALLOW;

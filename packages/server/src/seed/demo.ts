@@ -127,7 +127,15 @@ export async function seedDemo(
     if (!(await db.selectFrom('teams').select('id').where('id', '=', t.id).executeTakeFirst())) {
       await db.insertInto('teams').values({ id: t.id, name_en: t.en, name_es: t.es }).execute();
     }
-    // Phones and hours fill in where missing (databases seeded before they existed), never overwrite.
+    // Phones and hours fill in where missing (databases seeded before they existed), never overwrite,
+    // and never for a team an operator has configured: their null (24/7, no phone) is a choice.
+    const configured = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('target_type', '=', 'team')
+      .where('target_id', '=', t.id)
+      .executeTakeFirst();
+    if (configured) continue;
     const line = DEMO_TEAM_LINES[t.id] ?? { phone: PHONE.general, hours: null };
     await db
       .updateTable('teams')

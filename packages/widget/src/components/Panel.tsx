@@ -10,6 +10,7 @@ import { CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import { SignedOutBar, SignOutButton, SignOutConfirm } from './SignOut.js';
 import { StepUp } from './StepUp.js';
+import { Accommodation } from './Accommodation.js';
 import { WaitingCard } from './WaitingCard.js';
 
 interface Props {
@@ -154,6 +155,8 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
         setConfirming={setSignOutConfirming}
         onConfirm={() => void controller.signOut()}
       />
+
+      {!signedOut && <Accommodation state={state} controller={controller} />}
 
       <MessageList
         t={t}
