@@ -8,3 +8,4 @@ export type * from './wire.js';
 export type * from './api.js';
 export type * from './accounts.js';
 export type * from './live.js';
+export type * from './cases.js';

@@ -3,3 +3,4 @@ export * from './api.js';
 export * from './i18n.js';
 export * from './accounts.js';
 export * from './live.js';
+export * from './cases.js';

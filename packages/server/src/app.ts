@@ -31,6 +31,7 @@ import { staffOpsRoutes } from './live/staff-ops.routes.js';
 import { StaffOpsService } from './live/staff-ops.service.js';
 import { CardmembersStore } from './cardmembers/cardmembers.store.js';
 import type { Config } from './config.js';
+import { CasesService } from './cases/cases.service.js';
 import { QueueModel } from './routing/queue-model.js';
 import { RoutingService } from './routing/routing.service.js';
 import { routingRoutes } from './routing/routing.routes.js';
@@ -86,6 +87,8 @@ export interface App {
     /** Offers waiting chats to agents (docs/routing.md). */
     routing: RoutingService;
     queues: QueueModel;
+    /** Case numbers, status history, links (docs/cases.md). */
+    cases: CasesService;
   };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
@@ -143,6 +146,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       logger,
     });
   const queues = new QueueModel(store.db, config.averageHandleSeconds);
+  const cases = new CasesService({ db: store.db, bus, clock, redactor });
   const conversations = new ConversationService({
     store: new ConversationsStore(store.db),
     agents: agentsStore,
@@ -288,7 +292,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
-    services: { conversations, identity, agents, accounts, stepup, accountActions, routing, queues },
+    services: { conversations, identity, agents, accounts, stepup, accountActions, routing, queues, cases },
     gateway,
     async listen() {
       return http.listen({ host: config.host, port: config.port });

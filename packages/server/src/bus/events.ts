@@ -25,6 +25,10 @@ export interface EventCatalog {
     state: AgentState;
     reason: 'chosen' | 'missed_offer' | 'wrap_up' | 'signed_out';
   };
+  /** A case was opened or changed (staff channel; and `cardmember:<id>` for their own cases). */
+  'case.updated': { caseId: string; cardmemberId: string; ownerTeamId: string; change: string };
+  /** A secure message reached a cardmember's inbox (`cardmember:<id>`). */
+  'secure_message.created': { cardmemberId: string; messageId: string };
   /** A session ended (logout/expiry): every socket using it must close. */
   'session.revoked': { sessionHash: string };
 }
@@ -40,5 +44,7 @@ export const channels = {
   staff: 'staff',
   /** One staff member's own events (offers). */
   agent: (id: string) => `agent:${id}`,
+  /** One cardmember's own events (cases, secure messages), whatever chat they are in. */
+  cardmember: (id: string) => `cardmember:${id}`,
   sessions: 'sessions',
 } as const;

@@ -15,6 +15,7 @@ import * as m0004stepup from './migrations/0004_stepup.js';
 import * as m0005disputes from './migrations/0005_disputes.js';
 import * as m0006assistant from './migrations/0006_assistant.js';
 import * as m0007liveAgents from './migrations/0007_live_agents.js';
+import * as m0008cases from './migrations/0008_cases.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0005_disputes': m0005disputes,
   '0006_assistant': m0006assistant,
   '0007_live_agents': m0007liveAgents,
+  '0008_cases': m0008cases,
 };
 
 /** Opens the database described by config and runs pending migrations. */

@@ -109,6 +109,114 @@ export interface ConversationsTable {
   wrapped_up_at?: string | null;
   /** What the cardmember noted about how they need to be served (from their profile or the chat). */
   accommodation?: string | null;
+  /** `CHT-` + 8 Crockford base32, set when a person handles the chat or an account changes (0008_cases). */
+  reference?: string | null;
+}
+
+/** 0008_cases: see migrations/0008_cases.ts and docs/cases.md. */
+export interface CasesTable {
+  id: string;
+  reference: string;
+  type: 'dispute' | 'complaint' | 'replacement' | 'goodwill' | 'credit_limit' | 'travel' | 'general';
+  status: 'open' | 'acknowledged' | 'in_progress' | 'awaiting_customer' | 'resolved' | 'closed';
+  title: string;
+  language: 'en' | 'es';
+  cardmember_id: string;
+  card_id: string | null;
+  owner_team_id: string;
+  complaint_category: string | null;
+  dispute_id: string | null;
+  acknowledge_by: string | null;
+  resolve_by: string | null;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CaseEventsTable {
+  id: string;
+  case_id: string;
+  seq: number;
+  type: string;
+  actor_type: 'cardmember' | 'agent' | 'assistant' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  text: string | null;
+  payload: string;
+  /** 0/1 (SQLite has no boolean). */
+  visible_to_cardmember: number;
+  created_at: string;
+}
+
+export interface CaseLinksTable {
+  case_id: string;
+  kind: 'conversation' | 'account_action' | 'dispute';
+  target_id: string;
+  created_at: string;
+}
+
+export interface CaseTimersTable {
+  id: string;
+  case_id: string;
+  kind: 'acknowledge_warning' | 'acknowledge_breach' | 'resolve_warning' | 'resolve_breach';
+  due_at: string;
+  fired_at: string | null;
+  cancelled_at: string | null;
+}
+
+export interface SecureMessagesTable {
+  id: string;
+  cardmember_id: string;
+  case_id: string | null;
+  conversation_id: string | null;
+  kind: 'case_update' | 'acknowledgement' | 'resolution' | 'document_request' | 'summary';
+  language: 'en' | 'es';
+  subject: string;
+  body: string;
+  dedupe_key: string | null;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface UploadLinksTable {
+  id: string;
+  token_hash: string;
+  case_id: string;
+  cardmember_id: string;
+  request: string | null;
+  created_by_type: 'agent' | 'assistant';
+  created_by_id: string | null;
+  max_bytes: number;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface UploadsTable {
+  id: string;
+  case_id: string;
+  cardmember_id: string;
+  link_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  note: string | null;
+  created_at: string;
+}
+
+export interface CsatResponsesTable {
+  conversation_id: string;
+  cardmember_id: string;
+  agent_id: string | null;
+  team_id: string | null;
+  score: number;
+  comment: string | null;
+  created_at: string;
 }
 
 /** A waiting chat offered to one agent (0007_live_agents). */
@@ -513,6 +621,14 @@ export interface Database {
   offers: OffersTable;
   queue_stats: QueueStatsTable;
   canned_responses: CannedResponsesTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_links: CaseLinksTable;
+  case_timers: CaseTimersTable;
+  secure_messages: SecureMessagesTable;
+  upload_links: UploadLinksTable;
+  uploads: UploadsTable;
+  csat_responses: CsatResponsesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
   stepup_prompts: StepupPromptsTable;

@@ -58,6 +58,7 @@ const MIGRATIONS = [
   '0005_disputes',
   '0006_assistant',
   '0007_live_agents',
+  '0008_cases',
 ];
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');

@@ -14,6 +14,7 @@ import {
   type FcbaDeadlines,
 } from './billing.rules.js';
 import { daysBetween, isDate } from './dates.js';
+import { normalizeReference, reference, REFERENCE_RANDOM_BYTES } from '../../shared/references.js';
 
 export const DISPUTE_REASONS = [
   'unauthorized',
@@ -168,29 +169,15 @@ export function disputeDeadlines(noticeDate: string, closingDates: readonly stri
 
 // ------------------------------------------------------------------ reference numbers
 
-/** Crockford's base32: no I, L, O or U, so a reference read aloud or retyped is not misread. */
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export const DISPUTE_REFERENCE_PREFIX = 'DSP-';
 /** 5 random bytes = 40 bits = 8 characters; about a trillion values, collisions are retried. */
-export const DISPUTE_REFERENCE_RANDOM_BYTES = 5;
+export const DISPUTE_REFERENCE_RANDOM_BYTES = REFERENCE_RANDOM_BYTES;
 
 /** `DSP-` + 8 Crockford base32 characters of 5 random bytes. */
 export function disputeReference(random: Uint8Array): string {
   if (random.length !== DISPUTE_REFERENCE_RANDOM_BYTES)
     throw new RangeError(`disputeReference needs ${DISPUTE_REFERENCE_RANDOM_BYTES} random bytes.`);
-  let out = '';
-  let value = 0;
-  let bits = 0;
-  for (const byte of random) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-  }
-  return DISPUTE_REFERENCE_PREFIX + out;
+  return reference('DSP', random);
 }
 
 /**
@@ -198,8 +185,5 @@ export function disputeReference(random: Uint8Array): string {
  * dash, O for 0, I or L for 1), or null when the text is not a reference (it may then be an id).
  */
 export function normalizeDisputeReference(text: string): string | null {
-  const m = /^DSP-?([0-9A-Z]{8})$/.exec(text.trim().toUpperCase());
-  if (!m) return null;
-  const code = m[1]!.replace(/O/g, '0').replace(/[IL]/g, '1');
-  return /^[0-9A-HJKMNP-TV-Z]{8}$/.test(code) ? DISPUTE_REFERENCE_PREFIX + code : null;
+  return normalizeReference(text, ['DSP']);
 }
