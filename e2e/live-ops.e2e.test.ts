@@ -66,7 +66,7 @@ describe.skipIf(skip)('live operations in Chromium', () => {
   const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
   /** Waits until the console's polite live region has said `text` (what a screen reader hears). */
   const announced = (page: Page, text: string) =>
-    expect.poll(() => page.locator('main [aria-live="polite"]').innerText(), { timeout: 10_000 }).toContain(text);
+    expect.poll(() => page.getByTestId('console-announcements').innerText(), { timeout: 10_000 }).toContain(text);
 
   async function offerAccept(page: Page): Promise<Locator> {
     const button = page.getByTestId('console-offer').getByTestId('console-offer-accept');
@@ -212,7 +212,7 @@ describe.skipIf(skip)('live operations in Chromium', () => {
     const escalations = sofia.getByTestId('console-board-escalations');
     await escalations.getByText(/Maria, card ending 1005/).waitFor({ timeout: 15_000 });
     await expect
-      .poll(() => sofia.locator('main [aria-live="polite"]').innerText(), { timeout: 10_000 })
+      .poll(() => sofia.getByTestId('console-announcements').innerText(), { timeout: 10_000 })
       .toMatch(/Board update\. Chats over target: 0\. Escalations waiting: 1\./);
     await expectNoAxeViolations(sofia, 'console supervisor board with an escalation');
 

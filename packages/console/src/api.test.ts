@@ -115,6 +115,14 @@ describe('ApiClient', () => {
     expect(header(calls[0]!, 'x-csrf-token')).toBeUndefined();
   });
 
+  it('reads the supervisor case deadlines with a plain GET, and a refusal is an ApiError', async () => {
+    const ok = fakeFetch(() => json(200, { cases: [{ id: 'case_1' }] }));
+    expect(await new ApiClient(ok.fetchImpl).supervisorCases()).toEqual([{ id: 'case_1' }]);
+    expect(ok.calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['GET /api/supervisor/cases']);
+    const refused = fakeFetch(() => json(403, { error: { code: 'forbidden', message: 'no' } }));
+    await expect(new ApiClient(refused.fetchImpl).supervisorCases()).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
   it('downloads a transcript as a Blob with a safe file name', async () => {
     const { fetchImpl } = fakeFetch(
       () =>

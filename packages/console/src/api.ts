@@ -3,6 +3,8 @@
  * here in memory only (never in storage or URLs) and sent as `x-csrf-token` on every write.
  */
 import type {
+  SupervisorCasesResponse,
+  TeamCasesResponse,
   AdminAgentRequest,
   AdminAgentView,
   AdminTeamRequest,
@@ -10,6 +12,9 @@ import type {
   AgentTarget,
   ApiErrorCode,
   CannedResponseView,
+  CaseStatusRequest,
+  CaseView,
+  CreateCaseRequest,
   ChosenAgentState,
   ConferenceRequest,
   Language,
@@ -199,6 +204,37 @@ export class ApiClient {
 
   board(): Promise<SupervisorBoard> {
     return this.request('GET', '/api/supervisor/board');
+  }
+
+  /** GET /api/supervisor/cases: the case deadlines of the supervisor's teams (docs/disputes.md). */
+  async supervisorCases(): Promise<SupervisorCasesResponse['cases']> {
+    return (await this.request<SupervisorCasesResponse>('GET', '/api/supervisor/cases')).cases;
+  }
+
+  /** GET /api/team/cases: open cases of the agent's teams with a deadline warning or breach still owed. */
+  async teamCases(): Promise<TeamCasesResponse['cases']> {
+    return (await this.request<TeamCasesResponse>('GET', '/api/team/cases')).cases;
+  }
+
+  // ---------------------------------------------------------------- cases (docs/cases.md)
+
+  /** GET /api/conversations/:id/cases: the chat's cardmember's cases, the chat's own first. */
+  async conversationCases(id: string): Promise<CaseView[]> {
+    return (await this.request<{ cases: CaseView[] }>('GET', `${conv(id)}/cases`)).cases;
+  }
+
+  async createCase(body: CreateCaseRequest): Promise<CaseView> {
+    return (await this.request<{ case: CaseView }>('POST', '/api/cases', body)).case;
+  }
+
+  async caseStatus(caseId: string, body: CaseStatusRequest): Promise<CaseView> {
+    return (await this.request<{ case: CaseView }>('POST', `/api/cases/${encodeURIComponent(caseId)}/status`, body))
+      .case;
+  }
+
+  /** POST /api/cases/:id/upload-links: a single-use upload link, also posted into the chat. */
+  requestDocuments(caseId: string, body: { request?: string }): Promise<{ url: string; expiresAt: string }> {
+    return this.request('POST', `/api/cases/${encodeURIComponent(caseId)}/upload-links`, body);
   }
 
   // ---------------------------------------------------------------- configuration (admins)

@@ -7,6 +7,7 @@ import {
   MAX_BODY_CHARS,
   type AgentStatus,
   type AgentTarget,
+  type CaseDeadlineFrame,
   type AgentView,
   type CannedResponseView,
   type ChosenAgentState,
@@ -20,6 +21,7 @@ import {
 import { ApiError, type ApiClient, type Transcript } from './api.js';
 import { apiErrorKey } from './format.js';
 import type { ConsoleKey } from './i18n.js';
+import type { CaseCall } from './cases.js';
 import type { ConnectionStatus, SocketEvents, TimerHandle, Timers } from './socket.js';
 import { lastSeqOf, type Store, type View } from './state.js';
 
@@ -113,6 +115,8 @@ export class Controller {
   /** Per open offer: the "10 s left" announcement and the local expiry. */
   private readonly offerTimers = new Map<string, TimerHandle[]>();
   private teamsCache: TeamView[] | null = null;
+  /** Who hears `case_deadline` frames (the "Team cases due" list, components/TeamCases.tsx). */
+  private readonly deadlineListeners = new Set<(frame: CaseDeadlineFrame) => void>();
 
   constructor(private readonly deps: ControllerDeps) {
     this.timers = deps.timers ?? realTimers;
@@ -622,6 +626,15 @@ export class Controller {
     }
   }
 
+  /** A cases call for the case panel (cases.ts): the value, or the text to show; a lost session signs out. */
+  async cases<T>(call: (api: ApiClient) => Promise<T>): Promise<CaseCall<T>> {
+    try {
+      return { ok: true, value: await call(this.deps.api) };
+    } catch (e) {
+      return { ok: false, key: this.actionError(e), code: e instanceof ApiError ? e.code : 'network' };
+    }
+  }
+
   /** GET /api/supervisor/board (live updates follow as `board` frames). */
   async loadBoard(): Promise<boolean> {
     try {
@@ -739,7 +752,18 @@ export class Controller {
     void this.loadOffers();
   }
 
+  /** Calls `listener` with every `case_deadline` frame from now on; returns the unsubscribe. */
+  onCaseDeadline(listener: (frame: CaseDeadlineFrame) => void): () => void {
+    this.deadlineListeners.add(listener);
+    return () => this.deadlineListeners.delete(listener);
+  }
+
   private onFrame(frame: ServerFrame): void {
+    if (frame.type === 'case_deadline') {
+      // Not part of the chat state: the team's case list keeps its own (and announces it).
+      this.deadlineListeners.forEach((listener) => listener(frame));
+      return;
+    }
     if (frame.type === 'welcome') {
       // Queue changes made while the socket was down are not replayed; re-read the lists instead.
       if (this.welcomedOnce) {

@@ -109,6 +109,8 @@ export interface QueueRow {
   breaches: number;
   /** The breach cell's words: "Over target: 2" or "None" (never colour alone). */
   breachText: string;
+  /** Today's satisfaction for the queue: "4.5 of 5 (12 answers)" or "No answers yet". */
+  csat: string;
 }
 
 export interface AgentRow {
@@ -150,6 +152,10 @@ export function boardView(t: Translate, board: SupervisorBoard, lang: Language):
       open: q.open,
       breaches: q.slaBreaches,
       breachText: q.slaBreaches > 0 ? t('board.breachCount', { n: q.slaBreaches }) : t('board.noBreach'),
+      csat:
+        q.csatCount && q.csatAverage !== undefined && q.csatAverage !== null
+          ? t('board.csat', { average: q.csatAverage.toFixed(1), n: q.csatCount })
+          : t('board.csat.none'),
     }));
   const agents = board.agents.map((a: AgentStat) => ({
     id: a.id,

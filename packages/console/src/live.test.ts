@@ -563,6 +563,18 @@ describe('supervisor board', () => {
     });
     expect(view.agents[0]!.conversations.map((c) => c.label)).toEqual(['chat 1 of Ben Carter', 'chat 2 of Ben Carter']);
     expect(view.breaches.map((b) => b.text)).toEqual(['Fraud, Spanish: waiting 6 min']);
+    expect(view.queues.map((q) => q.csat)).toEqual(['No answers yet', 'No answers yet']);
+  });
+
+  it("shows each queue's satisfaction today, to one decimal, with the number of answers", () => {
+    const board = buildBoard();
+    board.queues[0] = { ...board.queues[0]!, csatAverage: 4.333, csatCount: 3 };
+    const view = boardView(t, board, 'en');
+    const row = view.queues.find((q) => q.key === `${board.queues[0]!.teamId}:${board.queues[0]!.language}`)!;
+    expect(row.csat).toBe('4.3 of 5 (3 answers)');
+    expect(boardView(makeT('es'), board, 'es').queues.find((q) => q.key === row.key)!.csat).toBe(
+      '4.3 de 5 (3 respuestas)',
+    );
   });
 
   it('monitors silently, then barges in to write', async () => {

@@ -75,6 +75,8 @@ const KNOWN_FRAMES = new Set<ServerFrame['type']>([
   'offer',
   'offer_closed',
   'board',
+  // a case deadline of one of this agent's teams warned or missed (components/TeamCases.tsx)
+  'case_deadline',
 ]);
 
 const defaultTimers: Timers = {

@@ -59,7 +59,7 @@ export type Announcement =
   | { id: number; kind: 'board'; breaches: number; escalations: number };
 
 /** Which workspace screen is on: the chat workspace, the queues table, or the supervisor board. */
-export type View = 'chats' | 'queues' | 'board';
+export type View = 'chats' | 'queues' | 'board' | 'deadlines';
 
 export interface Notice {
   id: number;

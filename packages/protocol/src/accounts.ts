@@ -196,6 +196,11 @@ export interface BillingSummary {
   pastDue: boolean;
   creditLimitCents: number;
   availableCreditCents: number;
+  /**
+   * Amounts of open (or acknowledged) disputes on billed charges: not collectible while the dispute
+   * is open (Reg Z 1026.13(d)), so the minimum due (and being past due) leaves them out.
+   */
+  disputedCents: number;
   lastPayment: Payment | null;
 }
 

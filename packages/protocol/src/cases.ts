@@ -129,7 +129,52 @@ export interface UploadLinkView {
   maxBytes: number;
   accepted: UploadView['contentType'][];
   language: Language;
+  /** What the agent asked for (redacted), when they said. */
+  request?: string | null;
 }
+
+// ---------------------------------------------------------------- names, as cardmembers read them
+
+/** Case types and statuses by name, for every place that shows them to a cardmember (site, summaries). */
+export const CASE_TYPE_LABELS: Record<Language, Record<CaseType, string>> = {
+  en: {
+    dispute: 'Dispute',
+    complaint: 'Complaint',
+    replacement: 'Card replacement',
+    goodwill: 'Goodwill request',
+    credit_limit: 'Credit limit request',
+    travel: 'Travel',
+    general: 'General request',
+  },
+  es: {
+    dispute: 'Disputa',
+    complaint: 'Queja',
+    replacement: 'Reemplazo de tarjeta',
+    goodwill: 'Solicitud de cortesía',
+    credit_limit: 'Solicitud de límite de crédito',
+    travel: 'Viajes',
+    general: 'Solicitud general',
+  },
+};
+
+export const CASE_STATUS_LABELS: Record<Language, Record<CaseStatus, string>> = {
+  en: {
+    open: 'Open',
+    acknowledged: 'Acknowledged',
+    in_progress: 'In progress',
+    awaiting_customer: 'Waiting for you',
+    resolved: 'Resolved',
+    closed: 'Closed',
+  },
+  es: {
+    open: 'Abierto',
+    acknowledged: 'Confirmado',
+    in_progress: 'En curso',
+    awaiting_customer: 'Esperando su respuesta',
+    resolved: 'Resuelto',
+    closed: 'Cerrado',
+  },
+};
 
 // ---------------------------------------------------------------- requests
 
@@ -165,3 +210,41 @@ export const CsatRequest = z.object({
   comment: z.string().trim().max(1000).optional(),
 });
 export type CsatRequest = z.infer<typeof CsatRequest>;
+
+/** The SLA state of a case on the server's day (UTC), as the supervisor's case list shows it. */
+export interface CaseSla {
+  /** Days left to acknowledge (negative: overdue); null once acknowledged or settled, or without a deadline. */
+  acknowledgeInDays: number | null;
+  /** Days left to resolve (negative: overdue); null once settled, or without a deadline. */
+  resolveInDays: number | null;
+  /** A deadline is near (5 days before acknowledge-by, 10 before resolve-by) and none was missed. */
+  warning: boolean;
+  /** A deadline was missed: overdue now, or met late. */
+  breached: boolean;
+}
+
+/** GET /api/supervisor/cases: the cases of the supervisor's teams, open ones first by nearest deadline. */
+export interface SupervisorCasesResponse {
+  cases: Array<CaseView & { sla: CaseSla }>;
+}
+
+/** Which deadline a case timer is about, and whether it is the warning before it or the breach. */
+export type CaseDeadlineKind = 'acknowledge_warning' | 'acknowledge_breach' | 'resolve_warning' | 'resolve_breach';
+
+/**
+ * Server frame (staff sockets of the owning team and its supervisors): a case's deadline timer fired.
+ * `due` is the deadline day (YYYY-MM-DD, the issuer's day, UTC).
+ */
+export interface CaseDeadlineFrame {
+  type: 'case_deadline';
+  caseId: string;
+  reference: string;
+  ownerTeamId: string;
+  kind: CaseDeadlineKind;
+  due: string;
+}
+
+/** GET /api/team/cases: open cases of the caller's teams with a deadline warning or breach still owed. */
+export interface TeamCasesResponse {
+  cases: Array<CaseView & { deadline: { kind: CaseDeadlineKind; due: string } }>;
+}

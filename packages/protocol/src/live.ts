@@ -153,6 +153,9 @@ export interface QueueStat {
   open: boolean;
   /** Chats waiting longer than the team's answer-time SLA. */
   slaBreaches: number;
+  /** Post-chat satisfaction (1–5) of today's responses for chats of this queue; null when none. */
+  csatAverage?: number | null;
+  csatCount?: number;
 }
 
 export interface AgentStat {

@@ -4,6 +4,7 @@
  * See docs/protocol.md for the narrative version.
  */
 import { z } from 'zod';
+import type { CaseDeadlineFrame } from './cases.js';
 import type { BoardFrame, OfferClosedFrame, OfferFrame } from './live.js';
 
 export {
@@ -178,6 +179,8 @@ export const ConversationView = z.object({
     .optional(),
   /** Disposition chosen at wrap-up, once wrapped up. Staff views only. */
   disposition: z.string().nullable().optional(),
+  /** The chat's own reference (`CHT-…`), once a person handled it or an account changed in it. Both audiences. */
+  reference: z.string().nullable().optional(),
 });
 export type ConversationView = z.infer<typeof ConversationView>;
 
@@ -320,4 +323,5 @@ export type ServerFrame =
   | TypingEventFrame
   | InboxFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | CaseDeadlineFrame;

@@ -32,6 +32,16 @@ import { StaffOpsService } from './live/staff-ops.service.js';
 import { CardmembersStore } from './cardmembers/cardmembers.store.js';
 import type { Config } from './config.js';
 import { CasesService } from './cases/cases.service.js';
+import { registerCaseNotices } from './cases/notices.js';
+import { SecureMessagesService, siteInbox } from './cases/secure-messages.service.js';
+import { chatSummaries, SummaryBuilder } from './cases/summary.js';
+import { uploadRoutes } from './cases/uploads.routes.js';
+import { UploadsService, type DocumentRequestMessages } from './cases/uploads.service.js';
+import { casesRoutes, flowCases } from './cases/cases.routes.js';
+import { CsatService, csatRoutes } from './cases/csat.js';
+import { CaseActions } from './cases/case-actions.js';
+import { slaRoutes } from './cases/sla.routes.js';
+import { CaseTimers } from './cases/timers.js';
 import { QueueModel } from './routing/queue-model.js';
 import { RoutingService } from './routing/routing.service.js';
 import { routingRoutes } from './routing/routing.routes.js';
@@ -89,6 +99,10 @@ export interface App {
     queues: QueueModel;
     /** Case numbers, status history, links (docs/cases.md). */
     cases: CasesService;
+    /** Secure document upload links and the documents sent through them. */
+    uploads: UploadsService;
+    /** Case deadline timers (docs/disputes.md#timers); `sweep()` fires what is due now. */
+    caseTimers: CaseTimers;
   };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
@@ -113,7 +127,13 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const cardmembers = new CardmembersStore(store.db);
   // The assistant acts through the actions service and asks for step-up through its service; both
   // need the conversation service, which needs the assistant: they are bound once built, below.
-  const late: { actions?: AccountActionsService; stepup?: StepUpService } = {};
+  const late: {
+    actions?: AccountActionsService;
+    stepup?: StepUpService;
+    cases?: CasesService;
+    uploads?: UploadsService;
+    summaries?: ReturnType<typeof chatSummaries>;
+  } = {};
   const conversationsStore = new ConversationsStore(store.db);
   const assistantStates = new AssistantStateStore(store.db);
   const assistant =
@@ -124,6 +144,9 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       states: assistantStates,
       accounts,
       actions: () => late.actions!,
+      cases: (ctx) => flowCases(late.cases!, ctx),
+      uploads: (ctx) => late.uploads!.forFlow(ctx),
+      summary: (ctx) => ({ store: (text) => late.summaries!.asked(ctx, text) }),
       requestStepUp: async (conversationId) => {
         const row = await conversationsStore.get(conversationId);
         const stepup = late.stepup;
@@ -147,6 +170,19 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     });
   const queues = new QueueModel(store.db, config.averageHandleSeconds);
   const cases = new CasesService({ db: store.db, bus, clock, redactor });
+  // The cardmember's secure inbox: case notices (in the case's transaction) and chat summaries.
+  const secureMessages = new SecureMessagesService({ db: store.db, bus, clock, redactor });
+  registerCaseNotices({ cases, messages: secureMessages, bus });
+  const summaries = chatSummaries({
+    builder: new SummaryBuilder({ db: store.db, today: () => clock.now().toISOString().slice(0, 10) }),
+    messages: secureMessages,
+    db: store.db,
+  });
+  late.cases = cases;
+  late.summaries = summaries;
+  // Deadline timers of cases (FCBA): written when a case opens, fired by every node's sweep.
+  const caseTimers = new CaseTimers({ db: store.db, bus, cases, clock, logger, sweepMs: config.caseTimers.sweepMs });
+  caseTimers.start();
   const conversations = new ConversationService({
     store: new ConversationsStore(store.db),
     agents: agentsStore,
@@ -156,6 +192,8 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     clock,
     logger,
     queues,
+    conversationReference: (id) => cases.conversationReference(id),
+    summaries,
   });
   const routing = new RoutingService({
     db: store.db,
@@ -180,7 +218,8 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     clock,
     redactor,
   });
-  const board = new BoardService({ db: store.db, queues, conversations, clock });
+  const csat = new CsatService({ db: store.db, conversations, redactor, clock });
+  const board = new BoardService({ db: store.db, queues, conversations, clock, csat });
   const identity = new IdentityService({
     db: store.db,
     sessions,
@@ -212,9 +251,29 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     bus,
     clock,
     redactor,
+    caseActions: new CaseActions(cases, store.db, logger),
   });
   late.stepup = stepup;
   late.actions = accountActions;
+
+  // Secure document links of cases. The link's origin: PUBLIC_URL, else the URL this node listens on.
+  // `uploadSeams.secureMessages` sends the `document_request` notice (cases/secure-messages.service.ts).
+  let listening: string | null = null;
+  const uploadSeams: { secureMessages?: DocumentRequestMessages } = { secureMessages };
+  const uploads = new UploadsService({
+    db: store.db,
+    clock,
+    redactor,
+    cases,
+    conversations,
+    conversationsStore,
+    dir: config.uploads.dir,
+    ttlMinutes: config.uploads.linkTtlMinutes,
+    maxBytes: config.uploads.maxBytes,
+    siteBase: () => config.publicUrl ?? listening,
+    secureMessages: () => uploadSeams.secureMessages,
+  });
+  late.uploads = uploads;
 
   const http = await createHttp({ logger, secureCookies: config.secureCookies });
   // Before any route or plugin, so the per-IP limits cover the site's sign-in too.
@@ -236,6 +295,10 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     service: new AccommodationService({ conversations, store: conversationsStore, bus, clock, redactor }),
   });
   accountActionRoutes(http, { identity, actions: accountActions });
+  uploadRoutes(http, { identity, uploads, publicUrl: config.publicUrl });
+  casesRoutes(http, { identity, cases, conversations, conversationsStore, db: store.db });
+  csatRoutes(http, { identity, csat });
+  slaRoutes(http, { identity, db: store.db, cases, clock });
   agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
   http.get('/healthz', async () => ({ ok: true }));
   await serveClients(http);
@@ -256,6 +319,25 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
         view: (token: string, cardmemberId: string) => stepup.devicePrompt(token, cardmemberId),
         answer: (token: string, cardmemberId: string, decision: 'approve' | 'deny') =>
           stepup.answerDevicePrompt(token, cardmemberId, decision),
+      },
+      inbox: siteInbox({ messages: secureMessages, cases }),
+      uploads: {
+        maxBytes: config.uploads.maxBytes,
+        view: async (token: string, cardmemberId: string) => {
+          const r = await uploads.check(token, cardmemberId);
+          if (!r.ok) return { status: r.reason as 'not_found' | 'expired' | 'used' | 'forbidden' };
+          return { status: 'ok' as const, ...r.view, request: r.view.request ?? null };
+        },
+        submit: async (
+          token: string,
+          cardmemberId: string,
+          file: { filename: string; data: Uint8Array },
+          note: string | null,
+        ) => {
+          const r = await uploads.accept({ token, cardmemberId, filename: file.filename, data: file.data, note });
+          if (!r.ok) return { status: r.reason };
+          return { status: 'stored' as const, caseReference: r.caseReference, filename: r.upload.filename };
+        },
       },
     });
   }
@@ -292,10 +374,23 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
-    services: { conversations, identity, agents, accounts, stepup, accountActions, routing, queues, cases },
+    services: {
+      conversations,
+      identity,
+      agents,
+      accounts,
+      stepup,
+      accountActions,
+      routing,
+      queues,
+      cases,
+      caseTimers,
+      uploads,
+    },
     gateway,
     async listen() {
-      return http.listen({ host: config.host, port: config.port });
+      listening = await http.listen({ host: config.host, port: config.port });
+      return listening;
     },
     async close() {
       if (closed) return;
@@ -304,6 +399,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       await gateway.close();
       await http.close();
       await routing.stop();
+      await caseTimers.stop();
       await conversations.idle();
       await bus.close();
       await store.close();

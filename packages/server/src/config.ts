@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   ROUTING_OFFER_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   /** How often each node expires offers and routes waiting chats (stored timers, any node may run them). */
   ROUTING_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How often each node fires due case deadline timers (stored rows; each fires exactly once). */
+  CASE_TIMER_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   WS_RATE_PER_SECOND: z.coerce.number().min(1).max(10000).default(10),
   WS_BURST: z.coerce.number().int().min(1).max(100000).default(30),
   /** Clients ping at least this often; a socket silent for 3 x this long is closed (1001). */
@@ -65,6 +67,15 @@ const EnvSchema = z.object({
   RATE_LIMIT_STAFF_LOGIN: rate.prefault('60/60'),
   RATE_LIMIT_SITE_LOGIN: rate.prefault('20/60'),
   RATE_LIMIT_SENDS: rate.prefault('30/10'),
+  /** Secure document upload links (cases/uploads.service.ts): how long one stays valid. */
+  UPLOAD_LINK_TTL_MINUTES: z.coerce.number().int().min(5).max(43_200).default(1440),
+  /** The largest document a cardmember may upload, in bytes (default 10 MiB). */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   DEMO: bool.optional(),
   SECURE_COOKIES: bool.optional(),
 });
@@ -90,7 +101,11 @@ export interface Config {
   /** Prior for the wait estimate until a queue has finished chats of its own (docs/routing.md). */
   averageHandleSeconds: number;
   routing: { offerTimeoutSeconds: number; sweepMs: number };
+  /** Case deadline timers (docs/disputes.md#timers). */
+  caseTimers: { sweepMs: number };
   secureCookies: boolean;
+  /** Case documents: link lifetime, size cap, and where files are kept (`<dataDir>/uploads`). */
+  uploads: { linkTtlMinutes: number; maxBytes: number; dir: string };
   ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number; sessionRecheckMs: number };
   rateLimits: RateLimitsConfig;
 }
@@ -167,7 +182,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     staffSessionIdleSeconds: e.STAFF_SESSION_IDLE_SECONDS,
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
     routing: { offerTimeoutSeconds: e.ROUTING_OFFER_TIMEOUT_SECONDS, sweepMs: e.ROUTING_SWEEP_MS },
+    caseTimers: { sweepMs: e.CASE_TIMER_SWEEP_MS },
     secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
+    uploads: {
+      linkTtlMinutes: e.UPLOAD_LINK_TTL_MINUTES,
+      maxBytes: e.UPLOAD_MAX_BYTES,
+      dir: path.join(dataDir, 'uploads'),
+    },
     ws: {
       maxFrameBytes: 64 * 1024,
       heartbeatMs: e.WS_HEARTBEAT_MS,

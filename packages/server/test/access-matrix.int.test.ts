@@ -429,6 +429,20 @@ const REST: Record<string, RestRow> = {
       admin: FORBIDDEN,
     }),
   },
+  // Case deadlines (cases/sla.routes.ts): supervisors, the cases of the teams they supervise.
+  'GET /api/supervisor/cases': {
+    expect: staffOnly({
+      assignee: FORBIDDEN,
+      agent_team: FORBIDDEN,
+      agent_other_language: FORBIDDEN,
+      agent_other_team: FORBIDDEN,
+      supervisor: OK,
+      supervisor_other_team: OK, // their own teams' cases
+      admin: FORBIDDEN,
+    }),
+  },
+  // Team cases due (cases/sla.routes.ts): any agent or supervisor, the cases of their own teams.
+  'GET /api/team/cases': { expect: staffOnlyNoAdmin(OK) },
   // Handing the chat on or asking for help: only the agent holding it (a barged-in supervisor too, tested elsewhere).
   'POST /api/conversations/:id/transfer': { mutates: true, body: { teamId: 'disputes' }, expect: staffWrite(OK) },
   'POST /api/conversations/:id/conference': { mutates: true, body: { agentId: 'agent_ben' }, expect: staffWrite(OK) },
@@ -508,6 +522,83 @@ const REST: Record<string, RestRow> = {
     },
   },
   'GET /api/conversations/:id/canned': { expect: staffRead(FORBIDDEN) },
+  // Cases (cases/cases.routes.ts). The chat's cardmember's cases: whoever reads the chat.
+  'GET /api/conversations/:id/cases': { expect: staffRead(FORBIDDEN) },
+  // Opening a case names the chat in the body (an unknown one here); relationships: cases.routes.int.test.ts.
+  'POST /api/cases': {
+    body: { conversationId: 'no-such-conversation', type: 'general', title: 'Matrix case' },
+    expect: staffOnly({
+      assignee: NF,
+      agent_team: NF,
+      agent_other_language: NF,
+      agent_other_team: NF,
+      supervisor: NF,
+      supervisor_other_team: NF,
+      admin: FORBIDDEN,
+    }),
+  },
+  // An unknown case is a 404 for staff who may read cases at all; admins never.
+  'GET /api/cases/:id': {
+    path: '/api/cases/no-such-case',
+    expect: staffOnly({
+      assignee: '404 not_found',
+      agent_team: '404 not_found',
+      agent_other_language: '404 not_found',
+      agent_other_team: '404 not_found',
+      supervisor: '404 not_found',
+      supervisor_other_team: '404 not_found',
+      admin: FORBIDDEN,
+    }),
+  },
+  'POST /api/cases/:id/status': {
+    path: '/api/cases/no-such-case/status',
+    body: { status: 'acknowledged' },
+    expect: staffOnly({
+      assignee: '404 not_found',
+      agent_team: '404 not_found',
+      agent_other_language: '404 not_found',
+      agent_other_team: '404 not_found',
+      supervisor: '404 not_found',
+      supervisor_other_team: '404 not_found',
+      admin: FORBIDDEN,
+    }),
+  },
+  // Case documents (cases/uploads.routes.ts); relationships: cases/uploads.int.test.ts.
+  'POST /api/cases/:id/upload-links': {
+    path: '/api/cases/no-such-case/upload-links',
+    body: {},
+    expect: staffOnly({
+      assignee: '404 not_found',
+      agent_team: '404 not_found',
+      agent_other_language: '404 not_found',
+      agent_other_team: '404 not_found',
+      supervisor: '404 not_found',
+      supervisor_other_team: '404 not_found',
+      admin: FORBIDDEN,
+    }),
+  },
+  'GET /api/cases/:id/documents/:uploadId': {
+    path: '/api/cases/no-such-case/documents/no-such-upload',
+    expect: staffOnly({
+      assignee: '404 not_found',
+      agent_team: '404 not_found',
+      agent_other_language: '404 not_found',
+      agent_other_team: '404 not_found',
+      supervisor: '404 not_found',
+      supervisor_other_team: '404 not_found',
+      admin: FORBIDDEN,
+    }),
+  },
+  // Post-chat survey (cases/csat.ts): the owner, once, of a closed chat an agent handled.
+  'POST /api/widget/conversations/:id/csat': {
+    mutates: true,
+    body: { score: 5 },
+    expect: {
+      queued: cardmemberOnly({ owner: '409 conflict', owner_other_card: NF, foreign: NF }),
+      assigned: cardmemberOnly({ owner: '409 conflict', owner_other_card: NF, foreign: NF }),
+      closed: cardmemberOnly({ owner: CREATED, owner_other_card: NF, foreign: NF }),
+    },
+  },
   // Configuration (admin/admin.routes.ts): admins only; no conversation involved.
   'GET /api/admin/teams': { expect: adminOnly(OK) },
   'PUT /api/admin/teams/:id': {

@@ -283,7 +283,8 @@ export class TestSocket {
   next<T extends ServerFrame['type']>(
     type: T,
     pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
-    timeoutMs = 5000,
+    // Roomy: under a loaded CI machine a frame can take seconds; a frame that never comes still fails.
+    timeoutMs = 10_000,
   ): Promise<Extract<ServerFrame, { type: T }>> {
     const match = (f: ServerFrame) => f.type === type && pred(f as Extract<ServerFrame, { type: T }>);
     return new Promise((resolve, reject) => {

@@ -13,6 +13,9 @@ export type SiteKey =
   | 'nav.breadcrumb'
   | 'nav.signIn'
   | 'nav.accounts'
+  | 'nav.messages'
+  | 'nav.messagesUnread'
+  | 'nav.cases'
   | 'nav.help'
   | 'lang.other'
   | 'session.signedInAs'
@@ -89,6 +92,9 @@ export const siteStrings: Table<SiteKey> = {
     'nav.breadcrumb': 'Breadcrumb',
     'nav.signIn': 'Sign in',
     'nav.accounts': 'Accounts',
+    'nav.messages': 'Messages',
+    'nav.messagesUnread': 'Messages ({count} unread)',
+    'nav.cases': 'Your cases',
     'nav.help': 'Help',
     'lang.other': 'Español',
     'session.signedInAs': 'Signed in as {name}',
@@ -171,6 +177,9 @@ export const siteStrings: Table<SiteKey> = {
     'nav.breadcrumb': 'Ruta de navegación',
     'nav.signIn': 'Iniciar sesión',
     'nav.accounts': 'Cuentas',
+    'nav.messages': 'Mensajes',
+    'nav.messagesUnread': 'Mensajes ({count} sin leer)',
+    'nav.cases': 'Sus casos',
     'nav.help': 'Ayuda',
     'lang.other': 'English',
     'session.signedInAs': 'Sesión iniciada como {name}',

@@ -16,7 +16,9 @@ export interface PageContext {
   /** Where the header/footer "Help" link points. */
   helpHref: string;
   /** Which main-nav item is the current page. */
-  current?: 'signin' | 'accounts';
+  current?: 'signin' | 'accounts' | 'messages' | 'cases';
+  /** Present when the site serves the secure inbox (inbox.pages.ts): the nav shows Messages (N unread). */
+  messages?: { unread: number };
 }
 
 /** Only ever the last four digits, whatever the accounts port hands us. */
@@ -42,12 +44,23 @@ function otherLanguage(lang: Language): Language {
   return lang === 'en' ? 'es' : 'en';
 }
 
+/** "Messages (N unread)" and "Your cases", when the site serves the secure inbox. */
+function inboxNav(ctx: PageContext): SafeHtml | null {
+  if (!ctx.messages) return null;
+  const { t } = ctx;
+  const unread = ctx.messages.unread;
+  const label = unread > 0 ? t('nav.messagesUnread', { count: unread }) : t('nav.messages');
+  return html`<li><a href="/account/messages"${current(ctx, 'messages')} data-testid="nav-messages">${label}</a></li>
+          <li><a href="/account/cases"${current(ctx, 'cases')}>${t('nav.cases')}</a></li>`;
+}
+
 /** The page shell: skip link, header with demo banner and nav, main, footer, optional scripts. */
 export function layout(ctx: PageContext, page: { title: string; main: SafeHtml; scripts?: SafeHtml }): string {
   const { t, cardmember } = ctx;
   const other = otherLanguage(ctx.lang);
   const navItems = cardmember
     ? html`<li><a href="/account"${current(ctx, 'accounts')}>${t('nav.accounts')}</a></li>
+          ${inboxNav(ctx)}
           <li><a href="${ctx.helpHref}">${t('nav.help')}</a></li>`
     : html`<li><a href="/?lang=${ctx.lang}"${current(ctx, 'signin')}>${t('nav.signIn')}</a></li>
           <li><a href="${ctx.helpHref}">${t('nav.help')}</a></li>

@@ -14,6 +14,8 @@ import { toLanguage, type ApiErrorBody, type ApiErrorCode, type Language } from 
 import { z } from 'zod';
 import { assertChatTokenTtl, signChatToken } from './chat-token.js';
 import { registerDevicePages } from './device.pages.js';
+import { registerInboxPages } from './inbox.pages.js';
+import { registerUploadPages, RETURN_COOKIE, returnPath } from './upload.pages.js';
 import { siteT } from './i18n.js';
 import { LoginThrottle } from './login-throttle.js';
 import { isSameOriginForm, isSameOriginStrict } from './origin.js';
@@ -40,7 +42,8 @@ const ChatTokenBody = z.object({ cardId: z.string().min(1).max(200) });
 const LangQuery = z.object({ lang: z.string().max(16).optional() }).catch({});
 const CardParams = z.object({ cardId: z.string().min(1).max(200) });
 
-type Account = { cardmember: SiteCardmember; cards: SiteCard[] };
+/** `unread`: the secure inbox's unread count, when the site serves the inbox. */
+type Account = { cardmember: SiteCardmember; cards: SiteCard[]; unread?: number };
 
 /** Fails fast at boot on configuration the site cannot run safely with. */
 function assertDeps(deps: SiteDeps): void {
@@ -106,6 +109,7 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
       cssHref,
       helpHref,
       ...(opts.account ? { cardmember: opts.account.cardmember } : {}),
+      ...(opts.account?.unread !== undefined ? { messages: { unread: opts.account.unread } } : {}),
       ...(opts.current ? { current: opts.current } : {}),
     };
   }
@@ -115,7 +119,8 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
     const id = await verifySession(deps.sessionSecret, request.cookies[SESSION_COOKIE]);
     if (!id) return null;
     const account = await deps.getAccount(id);
-    return account && account.cardmember.id === id ? account : null;
+    if (!account || account.cardmember.id !== id) return null;
+    return deps.inbox ? { ...account, unread: await deps.inbox.unreadCount(id) } : account;
   }
 
   function signOut(reply: FastifyReply): void {
@@ -210,7 +215,10 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
     throttle.reset(key);
     const token = await signSession(deps.sessionSecret, cardmember.id, deps.sessionTtlSeconds);
     reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: deps.sessionTtlSeconds });
-    return reply.redirect('/account', 303);
+    // Back to the upload link that sent them to sign in (upload.pages.ts), else the account.
+    const back = returnPath(request.cookies[RETURN_COOKIE]);
+    if (request.cookies[RETURN_COOKIE] !== undefined) reply.clearCookie(RETURN_COOKIE, cookieOptions);
+    return reply.redirect(back ?? '/account', 303);
   });
 
   app.post('/logout', { bodyLimit: 1024 }, async (request, reply) => {
@@ -259,6 +267,24 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
   // The demo "device" for carechat's step-up prompts (device.pages.ts).
   if (deps.devicePrompts) {
     registerDevicePages(app, { prompts: deps.devicePrompts, context, currentAccount, sendHtml, forbiddenPage });
+  }
+
+  // The cardmember's secure messages and cases (inbox.pages.ts).
+  if (deps.inbox) registerInboxPages(app, { inbox: deps.inbox, context, currentAccount, sendHtml, signOut });
+
+  // Secure document upload links for cases (upload.pages.ts).
+  if (deps.uploads) {
+    registerUploadPages(app, {
+      uploads: deps.uploads,
+      context,
+      currentAccount,
+      sendHtml,
+      forbiddenPage,
+      signIn: (reply, status, lang, returnTo) => {
+        reply.setCookie(RETURN_COOKIE, returnTo, { ...cookieOptions, maxAge: 1800 });
+        return renderSignIn(reply, status, lang);
+      },
+    });
   }
 
   // ------------------------------------------------------------------ chat token API

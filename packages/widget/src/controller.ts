@@ -11,6 +11,7 @@ import type {
   WidgetConversationResponse,
 } from '@carechat/protocol/client';
 import type { AccommodationApi } from './accommodation.js';
+import { alreadyRated, createCsatApi, csatBody, shouldAskCsat, type CsatApi, type Score } from './csat.js';
 import { ApiError, isAuthError, type Api } from './api.js';
 import { socketUrl, type WidgetConfig } from './config.js';
 import { browserTimers, Connection, type SocketFactory, type Timers } from './connection.js';
@@ -30,6 +31,8 @@ export interface ControllerDeps {
   stepUp?: StepUpApi;
   /** Accommodation calls; without them the widget offers no accommodation note. */
   accommodation?: AccommodationApi;
+  /** The post-chat survey call (default: the server's, through fetch). */
+  csat?: CsatApi;
 }
 
 /** A remote "is typing" line disappears on its own if the matching `stop` never comes. */
@@ -378,6 +381,34 @@ export class ChatController {
       this.dispatch({ type: 'notice', code: isAuthError(e) ? 'session_expired' : 'transcript' });
     }
   }
+
+  // ------------------------------------------------------------ post-chat survey
+
+  /** Chats whose survey was answered or skipped in this page (it is asked once). */
+  private readonly csatDone = new Set<string>();
+
+  /** Whether to ask "How was your chat with …?" for the current chat. */
+  get askCsat(): boolean {
+    return shouldAskCsat(this.state.conversation, this.csatDone);
+  }
+
+  /** Sends the rating (the server redacts the comment). Throws ApiError; an "already rated" 409 counts as sent. */
+  async submitCsat(conversationId: string, score: Score, comment: string): Promise<void> {
+    const api = this.deps.csat ?? (this.csatApi ??= createCsatApi(this.deps.config));
+    try {
+      await this.withSession((token) => api.submit(token, conversationId, csatBody(score, comment)));
+    } catch (e) {
+      if (!alreadyRated(e)) throw e;
+    }
+    this.csatDone.add(conversationId);
+  }
+
+  /** The cardmember skipped (or finished) the survey: not asked again for this chat. */
+  dismissCsat(conversationId: string): void {
+    this.csatDone.add(conversationId);
+  }
+
+  private csatApi: CsatApi | null = null;
 
   // ------------------------------------------------------------ accommodation
 

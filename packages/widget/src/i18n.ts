@@ -94,7 +94,8 @@ export type WidgetKey =
   | 'err.unsupported_protocol'
   | 'err.frame_too_large'
   | 'err.transcript'
-  | 'err.generic';
+  | 'err.generic'
+  | 'newTab';
 
 export const widgetStrings: Table<WidgetKey> = {
   en: {
@@ -190,6 +191,7 @@ export const widgetStrings: Table<WidgetKey> = {
     'err.frame_too_large': 'That message was too large to send. Please reload the page.',
     'err.transcript': "We couldn't download the transcript. Please try again.",
     'err.generic': 'Something went wrong. Please try again.',
+    newTab: '(opens in a new tab)',
   },
   es: {
     launcher: 'Chatear con nosotros',
@@ -285,6 +287,7 @@ export const widgetStrings: Table<WidgetKey> = {
     'err.frame_too_large': 'Ese mensaje era demasiado grande para enviarlo. Vuelva a cargar la página.',
     'err.transcript': 'No pudimos descargar la transcripción. Inténtelo de nuevo.',
     'err.generic': 'Algo salió mal. Inténtelo de nuevo.',
+    newTab: '(se abre en una pestaña nueva)',
   },
 };
 

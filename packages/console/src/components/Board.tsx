@@ -53,6 +53,7 @@ export function Board({ board }: { board: SupervisorBoard | null }) {
               <th scope="col">{t('board.col.agents')}</th>
               <th scope="col">{t('board.col.hours')}</th>
               <th scope="col">{t('board.col.sla')}</th>
+              <th scope="col">{t('board.col.csat')}</th>
             </tr>
           </thead>
           <tbody>
@@ -66,6 +67,7 @@ export function Board({ board }: { board: SupervisorBoard | null }) {
                 <td>{q.agents}</td>
                 <td>{q.open ? q.hours : <span class="tag tag--neutral">{q.hours}</span>}</td>
                 <td>{q.breaches > 0 ? <span class="tag tag--bad">{q.breachText}</span> : q.breachText}</td>
+                <td>{q.csat}</td>
               </tr>
             ))}
           </tbody>

@@ -104,6 +104,9 @@ function Conversation({ entry, self }: { entry: ConversationEntry; self: AgentVi
               {t('conv.status', { status: conversationStatus(t, c, selfId) })}
             </span>
             <span>{t('conv.product', { product: c.card.productName, language: languageName(t, c.language) })}</span>
+            {c.reference && (
+              <span data-testid="console-chat-reference">{t('cases.chatReference', { reference: c.reference })}</span>
+            )}
             {priority && (
               <span class={`tag tag--${priority === 'priority.fraud' ? 'bad' : 'warn'}`}>
                 {t(priority, { n: c.priority ?? 0 })}

@@ -23,6 +23,7 @@ import {
 } from '../format.js';
 import type { CustomerContextEntry } from '../state.js';
 import { useConsole } from './context.js';
+import { CasePanel } from './CasePanel.js';
 import { Accommodation } from './Conversation.js';
 
 interface CustomerPanelProps {
@@ -83,6 +84,7 @@ export function CustomerPanel({ conversation, entry }: CustomerPanelProps) {
         </div>
       )}
       {view && <Details view={view} />}
+      <CasePanel conversation={conversation} />
     </section>
   );
 }

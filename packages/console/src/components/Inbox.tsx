@@ -2,6 +2,7 @@ import type { ConversationView } from '@carechat/protocol/client';
 import { languageName, priorityKey, teamName, waitingTime } from '../format.js';
 import type { ConversationEntry } from '../state.js';
 import { useConsole, useNow } from './context.js';
+import { TeamCases } from './TeamCases.js';
 
 interface InboxProps {
   waiting: ConversationView[];
@@ -11,7 +12,7 @@ interface InboxProps {
   awaitingWrapUp: ConversationView[];
 }
 
-/** The queue ("Waiting") and this agent's open chats ("My chats"). */
+/** The queue ("Waiting"), this agent's open chats ("My chats") and their teams' cases due ("Team cases due"). */
 export function Inbox({ waiting, mine, conversations, activeId, awaitingWrapUp }: InboxProps) {
   const { controller, t } = useConsole();
   return (
@@ -57,6 +58,7 @@ export function Inbox({ waiting, mine, conversations, activeId, awaitingWrapUp }
           ))}
         </ul>
       </section>
+      <TeamCases />
     </nav>
   );
 }

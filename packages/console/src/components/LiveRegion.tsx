@@ -9,7 +9,13 @@ import { useConsole } from './context.js';
 export function LiveRegion({ announcements, selfId }: { announcements: Announcement[]; selfId: string }) {
   const { t, lang } = useConsole();
   return (
-    <div class="visually-hidden" aria-live="polite" aria-atomic="false" aria-relevant="additions text">
+    <div
+      class="visually-hidden"
+      aria-live="polite"
+      aria-atomic="false"
+      aria-relevant="additions text"
+      data-testid="console-announcements"
+    >
       {announcements.map((a) => (
         <p key={a.id}>{announcementText(t, a, lang, selfId)}</p>
       ))}

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { State, View } from '../state.js';
 import { Board } from './Board.js';
+import { CaseDeadlines } from './CaseDeadlines.js';
 import { WrapUpDialog } from './ChatDialogs.js';
 import { useConsole } from './context.js';
 import { ConversationPane } from './Conversation.js';
@@ -50,6 +51,7 @@ export function Workspace({ state }: { state: State }) {
           <Offers offers={state.offers} />
           {state.view === 'queues' && <Queues waiting={state.waiting} />}
           {state.view === 'board' && agent.role === 'supervisor' && <Board board={state.board} />}
+          {state.view === 'deadlines' && agent.role === 'supervisor' && <CaseDeadlines />}
           {state.view === 'chats' && (
             <div class={`conversation-layout${active ? ' conversation-layout--with-panel' : ''}`}>
               <ConversationPane key={state.activeId ?? 'none'} entry={active} self={agent} />
@@ -71,11 +73,11 @@ export function Workspace({ state }: { state: State }) {
 
 function ViewNav({ view, supervisor }: { view: View; supervisor: boolean }) {
   const { controller, t } = useConsole();
-  const items: Array<[View, 'nav.chats' | 'nav.queues' | 'nav.board']> = [
+  const items: Array<[View, 'nav.chats' | 'nav.queues' | 'nav.board' | 'nav.deadlines']> = [
     ['chats', 'nav.chats'],
     ['queues', 'nav.queues'],
   ];
-  if (supervisor) items.push(['board', 'nav.board']);
+  if (supervisor) items.push(['board', 'nav.board'], ['deadlines', 'nav.deadlines']);
   return (
     <nav class="view-nav" aria-label={t('nav.label')}>
       <ul>

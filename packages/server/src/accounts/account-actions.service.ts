@@ -19,6 +19,7 @@ import { iso, type Clock } from '../shared/clock.js';
 import { AppError, badRequest, conflict } from '../shared/errors.js';
 import type { AccountsPort, Caller } from './accounts.port.js';
 import { DISPUTE_REASONS } from './rules/disputes.rules.js';
+import type { CaseActions } from '../cases/case-actions.js';
 
 /** The assistant acting for the chat's cardmember. */
 export interface AssistantActor {
@@ -167,6 +168,8 @@ export interface AccountActionsDeps {
   clock: Clock;
   /** Form fields are inbound text too: the same edge check as chat messages. */
   redactor: Redactor;
+  /** Opens the case of a successful action (cases/case-actions.ts); without it no case is made. */
+  caseActions?: Pick<CaseActions, 'record'>;
 }
 
 export class AccountActionsService {
@@ -228,6 +231,15 @@ export class AccountActionsService {
       value,
       idempotencyKey,
     );
+    // The matter gets a case the cardmember can quote (a replayed action finds the same one).
+    const opened = await this.d.caseActions?.record({
+      actor,
+      conversation: row,
+      operation,
+      input: value,
+      result,
+      idempotencyKey,
+    });
     // The account changed: consoles watching the chat reload their customer panel.
     const view = await this.d.conversations.viewById(row.id);
     if (view) {
@@ -236,6 +248,8 @@ export class AccountActionsService {
         payload: { conversation: view },
       });
     }
+    if (opened && result && typeof result === 'object' && !Array.isArray(result))
+      return { ...result, caseReference: opened.reference };
     return result;
   }
 

@@ -10,7 +10,7 @@ import type { AccountActionsService } from '../accounts/account-actions.service.
 import { iso, type Clock } from '../shared/clock.js';
 import type { Assistant, AssistantContext, AssistantDecision } from './assistant.js';
 import { common } from './dialogue/common.strings.js';
-import type { Flow, FlowAccounts } from './dialogue/flow.js';
+import type { Flow, FlowAccounts, FlowCases, FlowSummary, FlowUploads } from './dialogue/flow.js';
 import { DialogueManager } from './dialogue/manager.js';
 import type { AssistantStateStore } from './dialogue/state.js';
 import type { NluEngine } from './nlu/engine.js';
@@ -31,6 +31,12 @@ export interface VirtualAssistantDeps {
   /** Sends a step-up device prompt for the chat; the device's name, or null when none can be sent. */
   requestStepUp: (conversationId: string) => Promise<string | null>;
   knowledge: (query: string, lang: Language) => KnowledgeHit | null;
+  /** Cases for a chat's flows (case numbers, complaints); late-bound like `actions`. */
+  cases?: (ctx: { conversationId: string; cardmemberId: string; cardId: string; language: Language }) => FlowCases;
+  /** Document upload links for a chat's flows (after a dispute opens); late-bound like `actions`. */
+  uploads?: (ctx: { conversationId: string; cardmemberId: string }) => FlowUploads;
+  /** The secure inbox for summaries a cardmember asks for; late-bound like `actions`. */
+  summary?: (ctx: { conversationId: string; cardmemberId: string; language: Language }) => FlowSummary;
   /** Notices a cardmember writing in the other language. */
   detectLanguage?: (text: string) => { lang: Language; confidence: number };
   clock: Clock;
@@ -96,6 +102,24 @@ export class VirtualAssistant implements Assistant {
         card: { id: ctx.cardId, last4: ctx.cardLast4 },
         assurance: ctx.assurance,
         knowledge: (q) => this.d.knowledge(q, language),
+        ...(this.d.cases
+          ? {
+              cases: this.d.cases({
+                conversationId: ctx.conversationId,
+                cardmemberId: ctx.cardmemberId,
+                cardId: ctx.cardId,
+                language,
+              }),
+            }
+          : {}),
+        ...(this.d.uploads
+          ? { uploads: this.d.uploads({ conversationId: ctx.conversationId, cardmemberId: ctx.cardmemberId }) }
+          : {}),
+        ...(this.d.summary
+          ? {
+              summary: this.d.summary({ conversationId: ctx.conversationId, cardmemberId: ctx.cardmemberId, language }),
+            }
+          : {}),
       },
       accountsFor: (runId) => this.accountsFor(ctx.conversationId, caller, runId),
       requestStepUp: () => this.d.requestStepUp(ctx.conversationId),

@@ -2,7 +2,7 @@
  * The typed event catalog: `resource.verb` names and their payloads. Events are published on the
  * bus only after the transaction that caused them commits.
  */
-import type { AgentState, ConversationView, Message, OfferView } from '@carechat/protocol';
+import type { AgentState, CaseDeadlineKind, ConversationView, Message, OfferView } from '@carechat/protocol';
 
 export interface EventCatalog {
   'message.created': { conversationId: string; message: Message; audience: 'all' | 'staff' };
@@ -27,6 +27,8 @@ export interface EventCatalog {
   };
   /** A case was opened or changed (staff channel; and `cardmember:<id>` for their own cases). */
   'case.updated': { caseId: string; cardmemberId: string; ownerTeamId: string; change: string };
+  /** A case deadline timer fired (staff channel; after its firing commits): the owning team is told. */
+  'case.deadline': { caseId: string; reference: string; ownerTeamId: string; kind: CaseDeadlineKind; due: string };
   /** A secure message reached a cardmember's inbox (`cardmember:<id>`). */
   'secure_message.created': { cardmemberId: string; messageId: string };
   /** A session ended (logout/expiry): every socket using it must close. */

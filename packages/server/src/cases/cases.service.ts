@@ -21,6 +21,7 @@ import { AppError, conflict } from '../shared/errors.js';
 import { reference, REFERENCE_RANDOM_BYTES } from '../shared/references.js';
 import type { Db } from '../store/db.js';
 import type { CaseEventsTable, CasesTable, Database } from '../store/schema.js';
+import { presentUpload } from './uploads.service.js';
 
 type Tx = Transaction<Database>;
 type Executor = Db | Tx;
@@ -68,6 +69,18 @@ const NEXT: Record<CaseStatus, readonly CaseStatus[]> = {
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['open', 'acknowledged', 'in_progress', 'awaiting_customer'];
 
+/**
+ * Runs inside a status change's transaction. `notify: false` is staff asking that the cardmember not be
+ * written to about this change (a correction, an internal step); timers still follow the status.
+ */
+export type StatusHook = (
+  c: CasesTable,
+  from: CaseStatus,
+  tx: Tx,
+  note: string | null,
+  meta: { notify: boolean },
+) => Promise<void>;
+
 export interface OpenCaseInput {
   type: CaseType;
   title: string;
@@ -104,9 +117,7 @@ export class CasesService {
   private readonly random: (n: number) => Uint8Array;
   /** Called after a case opens (timers, notices); registered by the parts that own them. */
   private readonly openedHooks: Array<(c: CasesTable, tx: Tx) => Promise<void>> = [];
-  private readonly changedHooks: Array<
-    (c: CasesTable, from: CaseStatus, tx: Tx, note: string | null) => Promise<void>
-  > = [];
+  private readonly changedHooks: StatusHook[] = [];
 
   constructor(private readonly d: CasesDeps) {
     this.random = d.random ?? ((n) => randomBytes(n));
@@ -118,7 +129,7 @@ export class CasesService {
   }
 
   /** Runs in the transaction of every status change (e.g. cancelling timers, the cardmember's notice). */
-  onStatusChanged(hook: (c: CasesTable, from: CaseStatus, tx: Tx, note: string | null) => Promise<void>): void {
+  onStatusChanged(hook: StatusHook): void {
     this.changedHooks.push(hook);
   }
 
@@ -178,7 +189,13 @@ export class CasesService {
   }
 
   /** Moves a case to `to`; refuses changes the lifecycle does not allow (409 case_transition). */
-  async transition(caseId: string, to: CaseStatus, actor: CaseActor, note?: string | null): Promise<CasesTable> {
+  async transition(
+    caseId: string,
+    to: CaseStatus,
+    actor: CaseActor,
+    note?: string | null,
+    opts: { notify?: boolean } = {},
+  ): Promise<CasesTable> {
     const now = iso(this.d.clock.now());
     const text = this.redact(note ?? null);
     const updated = await this.d.db.transaction().execute(async (tx) => {
@@ -210,7 +227,7 @@ export class CasesService {
         at: now,
       });
       const next = { ...row, ...patch } as CasesTable;
-      for (const hook of this.changedHooks) await hook(next, row.status, tx, text);
+      for (const hook of this.changedHooks) await hook(next, row.status, tx, text, { notify: opts.notify ?? true });
       return next;
     });
     if (!updated) return (await this.get(caseId))!;
@@ -322,18 +339,23 @@ export class CasesService {
 
   /** The case as the cardmember (timeline: visible entries only) or staff (everything, links) see it. */
   async view(row: CasesTable, audience: 'cardmember' | 'staff'): Promise<CaseView> {
-    const [events, card, links] = await Promise.all([
-      this.d.db
-        .selectFrom('case_events')
-        .selectAll()
-        .where('case_id', '=', row.id)
-        .orderBy('seq')
-        .execute(),
+    const [events, card, links, uploads] = await Promise.all([
+      this.d.db.selectFrom('case_events').selectAll().where('case_id', '=', row.id).orderBy('seq').execute(),
       row.card_id
         ? this.d.db.selectFrom('cards').select('last4').where('id', '=', row.card_id).executeTakeFirst()
         : Promise.resolve(undefined),
       audience === 'staff'
         ? this.d.db.selectFrom('case_links').selectAll().where('case_id', '=', row.id).orderBy('created_at').execute()
+        : Promise.resolve([]),
+      // Documents the cardmember sent through upload links (cases/uploads.service.ts): staff only.
+      audience === 'staff'
+        ? this.d.db
+            .selectFrom('uploads')
+            .selectAll()
+            .where('case_id', '=', row.id)
+            .orderBy('created_at')
+            .orderBy('id')
+            .execute()
         : Promise.resolve([]),
     ]);
     const timeline = events.filter((e) => audience === 'staff' || e.visible_to_cardmember === 1).map(presentEvent);
@@ -359,7 +381,10 @@ export class CasesService {
       updatedAt: row.updated_at,
       timeline,
       ...(audience === 'staff'
-        ? { links: links.map((l) => ({ kind: l.kind, id: l.target_id, at: l.created_at })) }
+        ? {
+            links: links.map((l) => ({ kind: l.kind, id: l.target_id, at: l.created_at })),
+            documents: uploads.map(presentUpload),
+          }
         : {}),
     };
   }

@@ -50,6 +50,7 @@ export function presentConversation(row: ConversationRow, queue: QueueInfo | nul
     queuedAt: row.queued_at,
     closedAt: row.closed_at,
     assurance: presentAssurance(row, prompt, now),
+    reference: row.reference ?? null,
   };
 }
 

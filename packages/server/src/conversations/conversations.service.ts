@@ -43,6 +43,16 @@ export interface ConversationServiceDeps {
   logger: Logger;
   /** Place in line, wait estimate, hours and handle-time statistics (routing/queue-model.ts). */
   queues: QueueModel;
+  /** Assigns the chat its `CHT-` reference (cases/cases.service.ts), once a person takes it. */
+  conversationReference?: (conversationId: string) => Promise<string>;
+  /**
+   * The chat's summary from recorded facts (cases/summary.ts): added at the end of the transcript, and
+   * stored as a secure message when the chat ends.
+   */
+  summaries?: {
+    text(conversationId: string, language: Language): Promise<string | null>;
+    chatEnded(conversationId: string): Promise<void>;
+  };
 }
 
 export interface SendResult {
@@ -468,6 +478,12 @@ export class ConversationService {
       return this.systemMessage(tx, row, 'agent.joined', { name: actor.firstName }, now);
     });
     if (!message) throw conflict('conversation_not_waiting', 'Another agent already took this chat.');
+    // A person handles the chat now: it gets its own reference (after the claim committed; idempotent).
+    if (this.d.conversationReference) {
+      await this.d.conversationReference(conversationId).catch((err: unknown) => {
+        this.d.logger.warn({ err, conversationId }, 'could not assign the chat reference');
+      });
+    }
     await this.publishMessage(message);
     await this.publishQueueChange(row.team_id, row.language);
     return (await this.viewById(conversationId, actor))!;
@@ -508,6 +524,12 @@ export class ConversationService {
       if (row.status === 'assigned' && row.assigned_agent_id) await this.enterWrapUp(row.assigned_agent_id, now);
       if (row.status === 'queued' || row.status === 'assigned')
         await this.publishQueueChange(row.team_id, row.language);
+      // The cardmember's summary goes to their secure inbox (idempotent; a failure must not undo the end).
+      if (this.d.summaries) {
+        await this.d.summaries.chatEnded(conversationId).catch((err: unknown) => {
+          this.d.logger.warn({ err, conversationId }, 'could not store the chat summary');
+        });
+      }
     }
     return (await this.viewById(conversationId, actor))!;
   }
@@ -583,6 +605,8 @@ export class ConversationService {
       if (m.kind === 'note') who += ` ${m.whisper ? t('whisper') : t('note')}`;
       lines.push(`${at} ${who}: ${m.body}`);
     }
+    const summary = this.d.summaries ? await this.d.summaries.text(conversationId, lang) : null;
+    if (summary) lines.push('', summary);
     return { filename: `carechat-transcript-${row.id}.txt`, text: lines.join('\n') + '\n' };
   }
 

@@ -5,6 +5,7 @@
  * SLA; the agents of those teams with their load; the breaches; and chats escalated to a supervisor.
  */
 import { Language, type AgentStat, type QueueStat, type SlaBreach, type SupervisorBoard } from '@carechat/protocol';
+import type { CsatService } from '../cases/csat.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { estimateWaitSeconds } from '../routing/estimate.js';
 import { isOpen } from '../routing/hours.js';
@@ -16,7 +17,16 @@ import type { Db } from '../store/db.js';
 const DEFAULT_SLA_SECONDS = 120;
 
 export class BoardService {
-  constructor(private readonly d: { db: Db; queues: QueueModel; conversations: ConversationService; clock: Clock }) {}
+  constructor(
+    private readonly d: {
+      db: Db;
+      queues: QueueModel;
+      conversations: ConversationService;
+      clock: Clock;
+      /** Today's post-chat ratings per queue (cases/csat.ts). */
+      csat?: Pick<CsatService, 'today'>;
+    },
+  ) {}
 
   async board(actor: Actor): Promise<SupervisorBoard> {
     authorize(actor, 'board.read');
@@ -50,6 +60,7 @@ export class BoardService {
       .groupBy(['s.team_id', 's.language'])
       .execute();
 
+    const csat = (await this.d.csat?.today(teamIds, now)) ?? [];
     const queues: QueueStat[] = [];
     const breaches: SlaBreach[] = [];
     for (const team of teams) {
@@ -82,6 +93,7 @@ export class BoardService {
           ),
           open,
           slaBreaches: late.length,
+          ...(this.d.csat ? csatOf(csat, team.id, language) : {}),
         });
       }
     }
@@ -151,3 +163,13 @@ export class BoardService {
 
 const secondsSince = (at: string | null, now: Date) =>
   at ? Math.max(0, Math.floor((now.getTime() - Date.parse(at)) / 1000)) : 0;
+
+/** A queue's CSAT for today: average (two decimals) and count; null average without responses. */
+function csatOf(
+  stats: Array<{ teamId: string; language: string; average: number; count: number }>,
+  teamId: string,
+  language: string,
+) {
+  const s = stats.find((x) => x.teamId === teamId && x.language === language);
+  return { csatAverage: s ? s.average : null, csatCount: s?.count ?? 0 };
+}

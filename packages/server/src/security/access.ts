@@ -73,7 +73,15 @@ export type Action =
   | 'team.list'
   | 'agent.list' // transfer and conference targets
   | 'board.read' // the supervisor board
-  | 'admin.config'; // teams, hours, skills, max concurrent chats (admin/admin.service.ts)
+  | 'admin.config' // teams, hours, skills, max concurrent chats (admin/admin.service.ts)
+  // Cases (cases/cases.routes.ts; the case itself is decided by `decideCase`).
+  | 'case.list' // the cases of a chat's cardmember (reads the chat)
+  | 'case.create' // open a case from a chat
+  | 'case.read'
+  | 'case.update' // status changes, document requests
+  | 'case.supervise' // the supervisor's case list with SLA flags
+  | 'case.team' // the caller's teams' cases with a deadline warning or breach (and the live `case_deadline` frames)
+  | 'conversation.csat'; // the cardmember rates a chat an agent handled
 
 /** What agents and supervisors alike may attempt in chats and on the floor. */
 const CHAT_OPS: Action[] = [
@@ -86,6 +94,11 @@ const CHAT_OPS: Action[] = [
   'conversation.canned',
   'team.list',
   'agent.list',
+  'case.list',
+  'case.create',
+  'case.read',
+  'case.update',
+  'case.team',
 ];
 
 /** What each role may ever attempt. The resource check below narrows it further. */
@@ -103,6 +116,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.end',
     'conversation.transcript',
     'conversation.accommodation',
+    'conversation.csat',
   ]),
   agent: new Set<Action>([
     'staff.login',
@@ -143,6 +157,7 @@ const ROLE_ACTIONS: Record<Role, ReadonlySet<Action>> = {
     'conversation.monitor',
     'conversation.barge',
     'board.read',
+    'case.supervise',
   ]),
   // Admins manage configuration. They do not handle chats, and read one only with a stated,
   // audited reason (GET /api/conversations/:id?reason=...).
@@ -245,7 +260,17 @@ export function decide(actor: Actor | null, action: Action, resource?: Conversat
     case 'conversation.transcript':
     case 'conversation.context':
     case 'conversation.canned':
+    case 'case.list':
+    case 'conversation.csat': // closed chats an agent handled only: the CSAT service's 409
       return reads(actor, c, resource) ? ALLOW : notFound();
+    case 'case.create':
+      if (!reads(actor, c, resource)) return notFound();
+      // Whoever handles (or handled) the chat, joined it, or supervises its team; not a colleague who only sees it queued.
+      return (actor.role !== 'cardmember' && c.status !== 'queued' && c.assigned_agent_id === actor.agentId) ||
+        joined ||
+        supervises(actor, c)
+        ? ALLOW
+        : refuse('Only the agent handling this chat can open a case from it.');
     case 'conversation.read_with_reason':
       return ALLOW;
     case 'conversation.write':
@@ -305,6 +330,42 @@ export function decide(actor: Actor | null, action: Action, resource?: Conversat
     default:
       return ALLOW;
   }
+}
+
+/**
+ * A case, with the conversations that give staff a relationship to it: the chats linked to the case
+ * and the cardmember's chats that are not closed (the agent serving the cardmember now).
+ */
+export interface CaseResource {
+  case: { owner_team_id: string; cardmember_id: string };
+  conversations: ConversationResource[];
+}
+
+const caseNotFound = () => deny(new AppError('not_found', 404, 'That case does not exist.'));
+
+/**
+ * Case decisions: staff of the owner team (a supervisor: the teams they supervise) and staff who may
+ * read one of the case's chats see it; the owner team, the assignee of one of those chats and a
+ * supervisor of one of their teams change it. Anyone else gets a 404, so ids cannot be probed.
+ */
+export function decideCase(actor: Actor | null, action: 'case.read' | 'case.update', r?: CaseResource): Decision {
+  if (!ROLE_ACTIONS[roleOf(actor)].has(action)) return deny(forbidden(action, actor));
+  if (!actor || actor.role === 'cardmember') return caseNotFound();
+  if (!r) return caseNotFound();
+  const ownerTeam = teamsOf(actor).has(r.case.owner_team_id);
+  if (!ownerTeam && !r.conversations.some((x) => reads(actor, x.conversation, x))) return caseNotFound();
+  if (action === 'case.read') return ALLOW;
+  const assignee = r.conversations.some((x) => x.conversation.assigned_agent_id === actor.agentId);
+  const supervisor = r.conversations.some((x) => supervises(actor, x.conversation));
+  return ownerTeam || assignee || supervisor
+    ? ALLOW
+    : deny(
+        new AppError(
+          'forbidden',
+          403,
+          'Only the owner team, a supervisor or the agent of its chat can change this case.',
+        ),
+      );
 }
 
 /** Throws the refusal (401/403/404/409 AppError) unless the actor may do this. */

@@ -26,8 +26,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         // Never log query strings or bodies: they could carry anything a client put there.
         req: (req: { method?: string; url?: string; id?: string }) => ({
           method: req.method,
-          // A step-up device link carries its secret in the path: log the route, not the token.
-          url: req.url?.split('?')[0]?.replace(/^\/device\/prompts\/[^/]+/, '/device/prompts/[token]'),
+          // Step-up device links and secure upload links carry their secret in the path: log the
+          // route, not the token.
+          url: req.url
+            ?.split('?')[0]
+            ?.replace(/^\/device\/prompts\/[^/]+/, '/device/prompts/[token]')
+            .replace(/^\/upload\/[^/]+/, '/upload/[token]'),
           id: req.id,
         }),
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

@@ -20,13 +20,13 @@ import {
 } from '@carechat/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Bus } from '../bus/bus.js';
-import { channels, type BusEvent } from '../bus/events.js';
+import { channels, type BusEvent, type EventCatalog } from '../bus/events.js';
 import type { Actor } from '../conversations/conversations.policy.js';
 import { cardmemberView } from '../conversations/conversations.presenter.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import type { IdentityService } from '../identity/identity.service.js';
 import { TOUCH_INTERVAL_MS, type SessionsStore } from '../identity/sessions.store.js';
-import { authorize, can, FRAME_ACTIONS } from '../security/access.js';
+import { authorize, can, FRAME_ACTIONS, teamsOf } from '../security/access.js';
 import { userKey, type RateLimits } from '../security/rate-limits.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -385,6 +385,16 @@ class Connection {
         .offers(agentId)
         .then((offers) => offers.forEach((offer) => this.send({ type: 'offer', offer })))
         .catch((err: unknown) => this.d.logger.error({ err }, 'open offers failed'));
+    }
+    if (first && a.role !== 'cardmember' && can(a, 'case.team')) {
+      // Deadline warnings and breaches of cases owned by a team this staff member serves or supervises.
+      this.cleanups.push(
+        this.d.bus.subscribe(channels.staff, (e) => {
+          if (e.name !== 'case.deadline') return;
+          const p = e.payload as EventCatalog['case.deadline'];
+          if (teamsOf(this.actor).has(p.ownerTeamId)) this.send({ type: 'case_deadline', ...p });
+        }),
+      );
     }
     if (first && this.d.board && can(a, 'board.read')) {
       this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleBoard()));

@@ -4,6 +4,7 @@ import type { T } from '../i18n.js';
 import { errorKey } from '../i18n.js';
 import type { OutboxItem } from '../outbox.js';
 import { redactionNotice } from '../redaction-notice.js';
+import { linkify } from '../links.js';
 import { authorLabel, systemText, visibleToCardmember } from '../state.js';
 
 interface Props {
@@ -57,7 +58,9 @@ export function MessageList({ t, lang, messages, outbox, redacted = {}, onRetry,
           ) : (
             <li key={m.seq} data-seq={m.seq} class={`cc-msg cc-msg--${m.author.role === 'cardmember' ? 'me' : 'them'}`}>
               <span class="cc-author">{t('authorSaid', { author: authorLabel(m, lang) })}</span>
-              <p class="cc-body">{m.body}</p>
+              <p class="cc-body">
+                {m.author.role === 'cardmember' ? m.body : <Linked text={m.body} newTab={t('newTab')} />}
+              </p>
               {redacted[m.id] && (
                 <p class="cc-meta cc-meta--redacted" data-testid="cc-redacted">
                   {redactionNotice(redacted[m.id], lang)}
@@ -97,5 +100,23 @@ export function MessageList({ t, lang, messages, outbox, redacted = {}, onRetry,
         ))}
       </ol>
     </div>
+  );
+}
+
+/** A bank-side message with links to the issuer's own site made clickable (links.ts). */
+function Linked({ text, newTab }: { text: string; newTab: string }) {
+  return (
+    <>
+      {linkify(text, window.location.origin).map((seg, i) =>
+        'href' in seg ? (
+          <a key={i} href={seg.href} target="_blank" rel="noopener noreferrer">
+            {seg.text}
+            <span class="cc-sr-only"> {newTab}</span>
+          </a>
+        ) : (
+          seg.text
+        ),
+      )}
+    </>
   );
 }

@@ -4,6 +4,7 @@ import type { WidgetConfig } from '../config.js';
 import { errorKey, widgetT } from '../i18n.js';
 import { currentQuickReplies, statusLine, visibleOutbox, type ViewState } from '../state.js';
 import { ClosedBar } from './ClosedBar.js';
+import { Csat } from './Csat.js';
 import { Composer } from './Composer.js';
 import { EndChatButton, EndChatConfirm } from './EndChat.js';
 import { CloseIcon } from './icons.js';
@@ -225,6 +226,10 @@ export function Panel({ state, config, controller, focusOnOpen, onClose }: Props
       )}
 
       {signedOut && <SignedOutBar t={t} by={state.signedOut ?? 'revoked'} noticeRef={closedNotice} />}
+
+      {closed && !signedOut && (
+        <Csat state={state} controller={controller} afterSkip={() => closedNotice.current?.focus()} />
+      )}
 
       {closed && !signedOut && (
         <ClosedBar

@@ -300,6 +300,88 @@ export function billingContract(harness: () => ContractHarness): void {
       });
     });
 
+    it('leaves the amount of an open dispute out of what is due: minimum, remaining minimum, past due', async () => {
+      const f = h().fixtures;
+      // A charge card: the minimum is the whole statement balance.
+      const cm = await f.buildCardmember({ creditLimitCents: 500_000, balanceCents: 25_000 });
+      const statementId = await f.buildStatement({
+        accountId: cm.accountId,
+        closingDate: '2026-10-26',
+        dueDate: '2026-12-15',
+        newBalanceCents: 20_000,
+        minimumDueCents: 20_000,
+      });
+      const billed = await f.buildTransaction({
+        accountId: cm.accountId,
+        cardId: cm.cardId,
+        date: '2026-10-20',
+        amountCents: 8_900,
+        merchant: 'Harbor Electronics',
+        statementId,
+      });
+      const unbilled = await f.buildTransaction({
+        accountId: cm.accountId,
+        cardId: cm.cardId,
+        date: '2026-11-10',
+        amountCents: 5_000,
+        merchant: 'Corner Books',
+      });
+      expect(await h().port.getBillingSummary(asCardmember(cm), cm.cardId)).toMatchObject({
+        disputedCents: 0,
+        minimumDueCents: 20_000,
+        remainingMinimumDueCents: 20_000,
+      });
+      await h().port.openDispute(asAssistant(cm), { transactionId: billed, reason: 'unauthorized' }, key('d1'));
+      // A charge not billed yet is not part of what is due, so disputing it changes nothing due.
+      await h().port.openDispute(asAssistant(cm), { transactionId: unbilled, reason: 'duplicate' }, key('d2'));
+      expect(await h().port.getBillingSummary(asCardmember(cm), cm.cardId)).toMatchObject({
+        statementBalanceCents: 20_000,
+        disputedCents: 8_900,
+        minimumDueCents: 11_100,
+        remainingMinimumDueCents: 11_100,
+        pastDue: false,
+      });
+      await f.buildPayment({
+        accountId: cm.accountId,
+        amountCents: 11_100,
+        status: 'posted',
+        scheduledFor: '2026-11-25',
+      });
+      // After the due date: paying the undisputed part is enough; the disputed 89.00 never makes it past due.
+      h().clock.set('2026-12-16');
+      expect(await h().port.getBillingSummary(asCardmember(cm), cm.cardId)).toMatchObject({
+        disputedCents: 8_900,
+        remainingMinimumDueCents: 0,
+        pastDue: false,
+      });
+      // Nor anywhere else the core judges "past due" (credit-limit and product-change decisions).
+      const cli = await h().port.checkCreditLimitIncrease(asCardmember(cm), cm.cardId);
+      expect(cli.reasons).not.toContain('account_past_due');
+
+      // A revolving account: the minimum is already below the undisputed balance and stays as printed.
+      const rev = await f.buildCardmember({ creditLimitCents: 900_000, balanceCents: 300_000 });
+      h().clock.set('2026-11-25');
+      const revStatement = await f.buildStatement({
+        accountId: rev.accountId,
+        closingDate: '2026-10-26',
+        dueDate: '2026-12-15',
+        newBalanceCents: 300_000,
+        minimumDueCents: 4_000,
+      });
+      const revCharge = await f.buildTransaction({
+        accountId: rev.accountId,
+        cardId: rev.cardId,
+        date: '2026-10-20',
+        amountCents: 8_900,
+        statementId: revStatement,
+      });
+      await h().port.openDispute(asCardmember(rev), { transactionId: revCharge, reason: 'not_received' }, key('d3'));
+      expect(await h().port.getBillingSummary(asCardmember(rev), rev.cardId)).toMatchObject({
+        disputedCents: 8_900,
+        minimumDueCents: 4_000,
+      });
+    });
+
     it('gives zeros before the first statement, with the next date on the due day', async () => {
       const cm = await h().fixtures.buildCardmember({
         dueDay: 15,
@@ -317,6 +399,7 @@ export function billingContract(harness: () => ContractHarness): void {
         pastDue: false,
         creditLimitCents: 1_000_000,
         availableCreditCents: 0,
+        disputedCents: 0,
         lastPayment: null,
       });
     });

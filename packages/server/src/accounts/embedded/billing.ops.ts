@@ -159,6 +159,22 @@ const feesOf = (db: Tx, accountId: string) =>
     .orderBy('id', 'desc')
     .execute();
 
+/**
+ * What open (or acknowledged) disputes hold out of collection: charges billed on the statement closing
+ * `closingDate` or before (later charges are not in what is due yet). Reg Z 1026.13(d).
+ */
+export async function disputedOn(db: Tx, accountId: string, closingDate: string): Promise<number> {
+  const r = await db
+    .selectFrom('disputes')
+    .select((eb) => eb.fn.sum<number | string | null>('amount_cents').as('cents'))
+    .where('account_id', '=', accountId)
+    .where('status', 'in', ['open', 'acknowledged'])
+    .where('statement_closing_date', 'is not', null)
+    .where('statement_closing_date', '<=', closingDate)
+    .executeTakeFirst();
+  return Number(r?.cents ?? 0);
+}
+
 /** The figures of the billing summary for one account (shared by the summary and the due-date change). */
 async function figuresFor(
   db: Tx,
@@ -168,7 +184,9 @@ async function figuresFor(
   // One after the other: inside a transaction both run on the same single connection anyway.
   const latest = await latestStatement(db, account.id);
   const payments = await paymentsOf(db, account.id);
+  const disputedCents = latest ? await disputedOn(db, account.id, latest.closing_date) : 0;
   const figures = billingFigures({
+    disputedCents,
     today,
     dueDay: Number(account.due_day),
     creditLimitCents: Number(account.credit_limit_cents),
@@ -247,6 +265,7 @@ export async function getBillingSummary(ctx: OpsContext, caller: Caller, cardId:
     pastDue: figures.pastDue,
     creditLimitCents: Number(account.credit_limit_cents),
     availableCreditCents: figures.availableCreditCents,
+    disputedCents: figures.disputedCents,
     lastPayment: lastPosted ? presentPayment(lastPosted) : null,
   };
 }

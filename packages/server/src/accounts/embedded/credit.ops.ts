@@ -17,7 +17,9 @@ import {
   type CreditLimitEligibilityDecision,
   type PaymentFacts,
 } from '../rules/credit.rules.js';
+import { minimumDueExcludingDisputes } from '../rules/billing.rules.js';
 import type { AccountsTable } from '../../store/schema.js';
+import { disputedOn } from './billing.ops.js';
 import {
   accountForCard,
   auditRead,
@@ -38,11 +40,14 @@ const MAX_CENTS = 10_000_000_000;
 
 const isCents = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n);
 
-/** Whether the account's latest statement minimum is unpaid past its due date. */
+/**
+ * Whether the account's latest statement minimum is unpaid past its due date. The minimum is the one
+ * owed while disputes are open: a disputed amount is never counted as past due (Reg Z 1026.13(d)).
+ */
 async function pastDue(tx: Tx, accountId: string, today: string): Promise<boolean> {
   const statements = await tx
     .selectFrom('statements')
-    .select(['closing_date', 'due_date', 'minimum_due_cents'])
+    .select(['closing_date', 'due_date', 'minimum_due_cents', 'new_balance_cents'])
     .where('account_id', '=', accountId)
     .orderBy('closing_date', 'desc')
     .limit(1)
@@ -55,8 +60,12 @@ async function pastDue(tx: Tx, accountId: string, today: string): Promise<boolea
     .where('account_id', '=', accountId)
     .where('status', 'in', ['posted', 'processing'])
     .execute();
+  const minimumDueCents = minimumDueExcludingDisputes(
+    { newBalanceCents: Number(latest.new_balance_cents), minimumDueCents: Number(latest.minimum_due_cents) },
+    await disputedOn(tx, accountId, latest.closing_date),
+  );
   return isPastDue(
-    [{ closingDate: latest.closing_date, dueDate: latest.due_date, minimumDueCents: Number(latest.minimum_due_cents) }],
+    [{ closingDate: latest.closing_date, dueDate: latest.due_date, minimumDueCents }],
     payments.map((p): PaymentFacts => ({
       amountCents: Number(p.amount_cents),
       status: p.status,

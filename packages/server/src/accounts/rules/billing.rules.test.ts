@@ -175,6 +175,34 @@ describe('billing rules: billing summary figures', () => {
       dueDate: '2026-11-15',
       pastDue: true,
       availableCreditCents: 875_000,
+      disputedCents: 0,
+    });
+  });
+
+  it('leaves an open dispute out of the minimum and of being past due (never more than the undisputed balance)', () => {
+    const base = { dueDay: 15, creditLimitCents: 1_000_000, currentBalanceCents: 125_000, today: '2026-11-16' };
+    // Revolving: a 3,500 minimum on 125,000 is below the undisputed 25,000, so it stands.
+    expect(billingFigures({ ...base, latest: stmt, payments: [], disputedCents: 100_000 })).toMatchObject({
+      minimumDueCents: 3_500,
+      disputedCents: 100_000,
+      pastDue: true,
+    });
+    // Only 2,000 is undisputed: that is all that is due, and paying it ends the delinquency.
+    expect(billingFigures({ ...base, latest: stmt, payments: [], disputedCents: 123_000 })).toMatchObject({
+      minimumDueCents: 2_000,
+      remainingMinimumDueCents: 2_000,
+    });
+    const paid = [pay(2_000, 'posted', '2026-11-10')];
+    expect(billingFigures({ ...base, latest: stmt, payments: paid, disputedCents: 123_000 }).pastDue).toBe(false);
+    expect(billingFigures({ ...base, latest: stmt, payments: paid }).pastDue).toBe(true);
+    // A charge card (minimum = whole balance): the balance less the disputed amount; a whole-balance dispute owes nothing.
+    const charge = { ...stmt, minimumDueCents: stmt.newBalanceCents };
+    expect(billingFigures({ ...base, latest: charge, payments: [], disputedCents: 25_000 }).minimumDueCents).toBe(
+      100_000,
+    );
+    expect(billingFigures({ ...base, latest: charge, payments: [], disputedCents: 200_000 })).toMatchObject({
+      minimumDueCents: 0,
+      pastDue: false,
     });
   });
 
@@ -195,6 +223,7 @@ describe('billing rules: billing summary figures', () => {
       dueDate: '2026-12-15',
       pastDue: false,
       availableCreditCents: 500_000,
+      disputedCents: 0,
     });
   });
 

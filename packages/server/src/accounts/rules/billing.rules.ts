@@ -157,6 +157,21 @@ export interface BillingFigures {
   dueDate: string;
   pastDue: boolean;
   availableCreditCents: number;
+  /** Open (or acknowledged) disputes' amounts held out of what is due (Reg Z 1026.13(d)). */
+  disputedCents: number;
+}
+
+/**
+ * The minimum owed on a statement while `disputedCents` of it is disputed: never more than the
+ * undisputed balance (on a charge card, where the minimum is the whole balance, that is the balance less
+ * the disputed amount). The disputed amount is not collectible while the dispute is open.
+ */
+export function minimumDueExcludingDisputes(
+  statement: Pick<StatementFacts, 'newBalanceCents' | 'minimumDueCents'>,
+  disputedCents: number,
+): number {
+  const undisputed = Math.max(0, statement.newBalanceCents - Math.max(0, disputedCents));
+  return Math.max(0, Math.min(statement.minimumDueCents, undisputed));
 }
 
 /** Money received: posted and processing payments (scheduled ones may be cancelled, returned ones bounced). */
@@ -188,8 +203,11 @@ export function billingFigures(f: {
   currentBalanceCents: number;
   latest: StatementFacts | null;
   payments: PaymentFacts[];
+  /** Amounts of open or acknowledged disputes on charges billed on the latest statement or before. */
+  disputedCents?: number;
 }): BillingFigures {
   const availableCreditCents = Math.max(0, f.creditLimitCents - f.currentBalanceCents);
+  const disputedCents = Math.max(0, f.disputedCents ?? 0);
   if (!f.latest) {
     return {
       statementBalanceCents: 0,
@@ -198,16 +216,20 @@ export function billingFigures(f: {
       dueDate: dateWithDayOnOrAfter(f.today, f.dueDay),
       pastDue: false,
       availableCreditCents,
+      disputedCents,
     };
   }
-  const remaining = remainingMinimumDue(f.latest, f.payments);
+  // Late fees and delinquency follow the minimum, so neither ever counts the disputed amount.
+  const minimumDueCents = minimumDueExcludingDisputes(f.latest, disputedCents);
+  const remaining = remainingMinimumDue({ closingDate: f.latest.closingDate, minimumDueCents }, f.payments);
   return {
     statementBalanceCents: f.latest.newBalanceCents,
-    minimumDueCents: f.latest.minimumDueCents,
+    minimumDueCents,
     remainingMinimumDueCents: remaining,
     dueDate: f.latest.dueDate,
     pastDue: isPastDue(f.today, f.latest.dueDate, remaining),
     availableCreditCents,
+    disputedCents,
   };
 }
 

@@ -13,7 +13,7 @@ import {
   type DisputeIneligibleReason,
   type FcbaDeadlines,
 } from './billing.rules.js';
-import { daysBetween, isDate } from './dates.js';
+import { addDays, daysBetween, isDate } from './dates.js';
 import { normalizeReference, reference, REFERENCE_RANDOM_BYTES } from '../../shared/references.js';
 
 export const DISPUTE_REASONS = [
@@ -159,13 +159,23 @@ export function openDisputeEligibility(f: {
  * so we never promise more time than the law gives us.
  */
 export function disputeDeadlines(noticeDate: string, closingDates: readonly string[]): FcbaDeadlines {
-  const latest = closingDates.reduce<string | null>((max, d) => (max === null || d > max ? d : max), null);
-  const anchor = latest ?? noticeDate;
+  const sorted = [...new Set(closingDates)].sort();
+  const latest = sorted[sorted.length - 1] ?? null;
+  const before = sorted[sorted.length - 2] ?? null;
+  // A cycle that closes on the 29th-31st closes on a shorter month's last day (Jan 31 -> Feb 28): after
+  // such a closing, project from the one before it, or every later closing would drift to the 28th.
+  const anchor =
+    latest !== null && before !== null && isMonthEnd(latest) && dayOf(before) > dayOf(latest)
+      ? before
+      : (latest ?? noticeDate);
   // Every month has at least 28 days: after this many the projection has passed the notice, then 3 more.
   const months = Math.ceil(Math.max(0, daysBetween(anchor, noticeDate)) / 28) + 3;
   const assumed = latest === null ? [noticeDate] : [];
   return fcbaDeadlines(noticeDate, [...closingDates, ...assumed, ...projectClosingDates(anchor, months)]);
 }
+
+const dayOf = (d: string): number => Number(d.slice(8, 10));
+const isMonthEnd = (d: string): boolean => addDays(d, 1).slice(8, 10) === '01';
 
 // ------------------------------------------------------------------ reference numbers
 

@@ -9,7 +9,7 @@
  * writes go through `AccountActionsService` (step-up policy, redaction, audit) with an idempotency key
  * unique to this run of this flow, so a retried turn never acts twice.
  */
-import type { Language, Table } from '@carechat/protocol';
+import type { CaseStatus, CaseType, ComplaintCategory, Language, Table } from '@carechat/protocol';
 import type { AccountsPort } from '../../accounts/accounts.port.js';
 import type { ActionOperation } from '../../accounts/account-actions.service.js';
 import type { IntentId, TeamId } from '../intents.js';
@@ -125,6 +125,39 @@ export interface FlowContext {
   records: ActionRecord[];
   /** Translator for a flow's own table, in the conversation's language. */
   t<K extends string>(table: Table<K>): (key: K, params?: Record<string, string | number>) => string;
+  /** Cases of this chat's cardmember (cases/cases.service.ts); absent where no cases service is wired. */
+  cases?: FlowCases;
+  /** Secure document upload links (cases/uploads.service.ts); absent where none is wired. */
+  uploads?: FlowUploads;
+  /** The cardmember's secure inbox, for a summary they asked for; absent where none is wired. */
+  summary?: FlowSummary;
+}
+
+/** Where a chat summary the cardmember asks for is kept (cases/secure-messages.service.ts). */
+export interface FlowSummary {
+  /** Stores the summary in the cardmember's secure messages (once per message asking); false if not stored. */
+  store(text: string): Promise<boolean>;
+}
+
+/** Document links a flow can offer the cardmember. */
+export interface FlowUploads {
+  /** A new single-use upload link for the case of this dispute, or null when it has no case. */
+  linkForDispute(disputeId: string): Promise<string | null>;
+}
+
+/** What flows do with cases, for this chat and its cardmember. */
+export interface FlowCases {
+  /** The chat's own `CHT-` reference, assigned now if it has none. */
+  conversationReference(): Promise<string>;
+  /** The cardmember's cases, newest first. */
+  list(): Promise<Array<{ reference: string; type: CaseType; status: CaseStatus; title: string }>>;
+  /**
+   * Opens a complaint case for the cardmember, linked to this chat, with their (redacted) description
+   * as the first visible timeline entry. A second call in the same chat returns the first case.
+   */
+  openComplaint(input: { category: ComplaintCategory; title: string; description: string }): Promise<{
+    reference: string;
+  }>;
 }
 
 export interface Flow {

@@ -45,24 +45,46 @@ describe('complaint.file', () => {
     expect((await chat.row()).status).toBe('bot');
 
     const last = await chat.say('Nobody told me about it when I opened the account');
-    expect(last.text).toMatch(/An agent will register your complaint formally and give you its reference number/);
+    const reference =
+      /registered your complaint with reference (CMP-[0-9A-Z]{8})\. We'll answer it within 15 business days\./.exec(
+        last.text,
+      )?.[1];
+    expect(reference).toBeDefined();
     expect(last.text).toMatch(/Customer Care team/);
-    const row = await chat.row();
-    expect(row).toMatchObject({ status: 'queued', team_id: 'general', priority: 1 });
+    // The complaint is a case: category from the flow, linked to the chat, the cardmember's words first.
+    const cases = h.app.services.cases;
+    const row = (await cases.byReference(reference!))!;
+    expect(row).toMatchObject({
+      type: 'complaint',
+      status: 'open',
+      complaint_category: 'fees',
+      owner_team_id: 'general',
+    });
+    expect((await cases.listForConversation(chat.conversationId)).map((c) => c.id)).toEqual([row.id]);
+    const view = await cases.view(row, 'cardmember');
+    expect(view.timeline![0]).toMatchObject({
+      type: 'created',
+      text: 'Nobody told me about it when I opened the account',
+      visibleToCardmember: true,
+    });
+    expect(await chat.row()).toMatchObject({ status: 'queued', team_id: 'general', priority: 1 });
     const queued = await chat.lastEvent('conversation.queued');
     expect(queued).toMatchObject({ teamId: 'general', reason: 'complaint.file', priority: 1 });
     expect(queued!.summary).toMatch(/Complaint about fees/);
     expect(queued!.summary).toMatch(/"Nobody told me about it when I opened the account"/);
-    // Waiting for the agent, the cardmember learns where the complaint's reference will come from.
-    expect((await chat.say('what is my case number')).text).toMatch(
-      /Your complaint gets its reference number from the agent/,
-    );
+    expect(queued!.summary).toContain(`Registered as complaint ${reference}`);
+    // Waiting for the agent, the cardmember can ask for the number again.
+    const refs = await chat.say('what is my case number');
+    expect(refs.text).toContain(`(reference ${reference})`);
+    expect(refs.text).not.toMatch(/gets its reference number from the agent/);
   });
 
   it('takes the category and the description from a detailed first message', async () => {
     const chat = await h.open('sam');
     const turn = await chat.say('I want to file a complaint about the rude agent who hung up on me twice yesterday');
-    expect(turn.text).toMatch(/register your complaint formally/);
+    expect(turn.text).toMatch(/registered your complaint with reference CMP-/);
+    const [complaint] = await h.app.services.cases.listForConversation(chat.conversationId);
+    expect(complaint).toMatchObject({ type: 'complaint', complaint_category: 'service' });
     const queued = await chat.lastEvent('conversation.queued');
     expect(queued!.summary).toMatch(/Complaint about the service received/);
     expect(queued!.summary).toMatch(/rude agent who hung up on me twice/);
@@ -76,8 +98,12 @@ describe('complaint.file', () => {
     const second = await chat.say('La atención que recibí');
     expect(second.text).toMatch(/cuénteme brevemente qué pasó/);
     const last = await chat.say('Me atendieron muy mal por teléfono la semana pasada');
-    expect(last.text).toMatch(/Un agente registrará su queja formalmente/);
+    expect(last.text).toMatch(
+      /Registré su queja con la referencia CMP-[0-9A-Z]{8}\. Le responderemos en un plazo de 15 días hábiles\./,
+    );
     expect(last.text).toMatch(/equipo de Atención al Cliente/);
+    const [complaint] = await h.app.services.cases.listForConversation(chat.conversationId);
+    expect(complaint).toMatchObject({ type: 'complaint', complaint_category: 'service', language: 'es' });
     const row = await chat.row();
     expect(row).toMatchObject({ status: 'queued', team_id: 'general', priority: 1, language: 'es' });
     // The agent's summary is in English, with the cardmember's own words quoted.
@@ -127,14 +153,48 @@ describe('complaint.file', () => {
     const turn = await chat.say('Nobody told me about it when I opened the account');
     expect(turn.text).toMatch(/already in line for a live agent: you're number \d+/);
     expect(await chat.eventCount('conversation.queued')).toBe(1);
+    // One complaint case for the chat, however often it is told.
+    expect(await h.app.services.cases.listForConversation(chat.conversationId)).toHaveLength(1);
+  });
+
+  it("redacts card numbers from the complaint's timeline entry", async () => {
+    const chat = await h.open('omar');
+    await chat.say('I want to make a complaint about the fees');
+    await chat.say('They charged my card 4111 1111 1111 1111 a fee nobody had told me about');
+    const [complaint] = await h.app.services.cases.listForConversation(chat.conversationId);
+    const view = await h.app.services.cases.view(complaint!, 'staff');
+    expect(view.timeline![0]!.text).toMatch(/fee nobody had told me about/);
+    expect(JSON.stringify(view)).not.toMatch(/4111 ?1111 ?1111 ?1111/);
   });
 });
 
 describe('case.reference', () => {
-  it('says when there is no reference yet', async () => {
-    const chat = await h.open('maria');
+  it('gives the chat its own reference when asked, the same one every time', async () => {
+    const chat = await h.open('grace');
+    expect((await chat.row()).reference ?? null).toBeNull();
     const turn = await chat.say('what is my case number');
-    expect(turn.text).toMatch(/No reference number has been created for you yet/);
+    const reference = /• This chat: (CHT-[0-9A-Z]{8})/.exec(turn.text)?.[1];
+    expect(reference).toBeDefined();
+    expect(turn.text).toMatch(/^Here are your reference numbers:/);
+    expect((await chat.row()).reference).toBe(reference);
+    expect((await chat.say('what is my reference number')).text).toContain(`• This chat: ${reference}`);
+  });
+
+  it("lists the cardmember's open cases with type and status, in Spanish, and not closed ones", async () => {
+    const chat = await h.open('leo', { language: 'es' });
+    const cases = h.app.services.cases;
+    const actor = { type: 'agent' as const, id: 'agent_ana', name: 'Ana' };
+    const base = { cardmemberId: chat.cardmemberId, language: 'es' as const, actor };
+    const travel = await cases.open({ ...base, type: 'travel', title: 'Trip protection claim' });
+    await cases.transition(travel.id, 'in_progress', actor);
+    const limit = await cases.open({ ...base, type: 'credit_limit', title: 'Limit review' });
+    const done = await cases.open({ ...base, type: 'general', title: 'Old question' });
+    await cases.transition(done.id, 'resolved', actor);
+    const turn = await chat.say('¿cuál es mi número de caso?');
+    expect(turn.text).toMatch(/^Estos son sus números de referencia:\n• Este chat: CHT-[0-9A-Z]{8}/);
+    expect(turn.text).toContain(`• ${travel.reference}: solicitud de viaje (estado: en curso)`);
+    expect(turn.text).toContain(`• ${limit.reference}: solicitud de límite de crédito (estado: abierto)`);
+    expect(turn.text).not.toContain(done.reference);
   });
 
   it("lists the cardmember's open disputes, in Spanish", async () => {
@@ -163,7 +223,7 @@ describe('conversation.summary', () => {
     expect(turn.text).toContain(`• 25 de noviembre de 2026: Disputa de un cargo (referencia ${dispute.reference})`);
     expect(turn.text).toMatch(
       new RegExp(
-        `Próximos pasos:\n• Disputa ${dispute.reference}: la confirmaremos por escrito a más tardar el \\d+ de \\w+ de 2026 y la resolveremos a más tardar el \\d+ de \\w+ de 202[67]`,
+        `Próximos pasos y plazos previstos:\n• Disputa ${dispute.reference}: la confirmaremos por escrito a más tardar el \\d+ de \\w+ de 2026 y la resolveremos a más tardar el \\d+ de \\w+ de 202[67]`,
       ),
     );
     // The same reference is not listed twice by case.reference (record and open dispute).
@@ -184,8 +244,14 @@ describe('conversation.summary', () => {
     expect(turn.text).toContain(`• November 25, 2026: ${description} (reference ${lost.replacement.id})`);
     expect(turn.text).toMatch(
       new RegExp(
-        `Next steps:\n• Your new card ending in ${lost.newCard.last4} should arrive by [A-Z][a-z]+ \\d+, 202[67]\\.`,
+        `Next steps and expected timeline:\n• Your new card ending in ${lost.newCard.last4} should arrive by [A-Z][a-z]+ \\d+, 202[67]\\.`,
       ),
+    );
+    // Asked in so many words, the cardmember gets the next steps and the timeline, not a menu.
+    const confirm = await chat.say('Please confirm next steps and the expected timeline');
+    expect(confirm.text).toMatch(/^Summary of this chat:\nWhat you asked about: your card\.\nWhat we did:/);
+    expect(confirm.text).toMatch(
+      new RegExp(`Next steps and expected timeline:\n• Your new card ending in ${lost.newCard.last4} should arrive by`),
     );
   });
 
@@ -195,8 +261,26 @@ describe('conversation.summary', () => {
     await chat.say('Comisiones o cuotas');
     await chat.say('Nadie me avisó de ese cobro cuando abrí la cuenta');
     const turn = await chat.say('¿me envía un resumen de la conversación?');
-    expect(turn.text).toMatch(/^Resumen de este chat:\n• 25 de noviembre de 2026: Queja enviada a Atención al Cliente/);
-    expect(turn.text).toMatch(/Próximos pasos:\n• Un agente registrará su queja formalmente/);
+    expect(turn.text).toMatch(
+      /^Resumen de este chat:\nLo que consultó: una queja\.\nLo que hicimos:\n• 25 de noviembre de 2026: Queja enviada a Atención al Cliente .*\(referencia (CMP-[0-9A-Z]{8})\)/,
+    );
+    const reference = /\(referencia (CMP-[0-9A-Z]{8})\)/.exec(turn.text)![1]!;
+    expect(turn.text).toContain(
+      `Próximos pasos y plazos previstos:\n• Queja ${reference}: le responderemos por escrito en un plazo de 15 días hábiles.`,
+    );
+    // Kept in writing: the same summary is in her secure messages, once, and the chat says so.
+    expect(turn.replies).toContain('Tiene una copia en sus mensajes seguros de nuestro sitio web.');
+    const inbox = () =>
+      h.app.store.db
+        .selectFrom('secure_messages')
+        .select(['body', 'language'])
+        .where('conversation_id', '=', chat.conversationId)
+        .where('kind', '=', 'summary')
+        .execute();
+    expect(await inbox()).toEqual([{ body: turn.replies[0], language: 'es' }]);
+    // Asked again later (a new message): a new copy; the first one stays.
+    await chat.say('¿me envía un resumen de la conversación?');
+    expect(await inbox()).toHaveLength(2);
   });
 });
 

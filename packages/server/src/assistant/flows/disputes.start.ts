@@ -59,7 +59,8 @@ type Key =
   | 'offer'
   | 'declined'
   | 'qr.lock'
-  | 'qr.fraud';
+  | 'qr.fraud'
+  | 'upload';
 
 const s: Table<Key> = {
   en: {
@@ -100,6 +101,7 @@ const s: Table<Key> = {
     declined: 'All right. You can also ask the merchant directly for a refund. Anything else I can help with?',
     'qr.lock': 'Lock my card',
     'qr.fraud': 'Report fraud',
+    upload: 'You can send a receipt or other documents here: {url}',
   },
   es: {
     which_card: '¿En qué tarjeta está el cargo?',
@@ -140,6 +142,7 @@ const s: Table<Key> = {
     declined: 'De acuerdo. También puede pedirle un reembolso directamente al comercio. ¿Le ayudo con algo más?',
     'qr.lock': 'Bloquear mi tarjeta',
     'qr.fraud': 'Reportar fraude',
+    upload: 'Puede enviarnos un recibo u otros documentos aquí: {url}',
   },
 };
 
@@ -454,8 +457,14 @@ export const disputeStartFlow: Flow = {
     });
     // An unrecognised charge on a card still in use may mean the number is out there: offer the fraud path.
     const fraudPath = reason === 'unauthorized' && card.status === 'active';
+    // A secure link for receipts and other documents, to the dispute's case (when one is wired).
+    const uploadUrl = await (ctx.uploads?.linkForDispute(dispute.id) ?? Promise.resolve(null));
     return done(
-      [opened, ...(fraudPath ? [{ text: t('done.fraud'), quickReplies: [t('qr.lock'), t('qr.fraud')] }] : [])],
+      [
+        opened,
+        ...(uploadUrl ? [t('upload', { url: uploadUrl })] : []),
+        ...(fraudPath ? [{ text: t('done.fraud'), quickReplies: [t('qr.lock'), t('qr.fraud')] }] : []),
+      ],
       {
         record: {
           intent: 'dispute.start',

@@ -1,9 +1,11 @@
 /**
- * complaint.file: what the complaint is about and what happened, then a person. Complaints have no
- * formal log yet (issue 7), so an agent of Customer Care registers it and gives the reference; the
- * flow's job is that the agent starts with the category and the cardmember's own words.
+ * complaint.file: what the complaint is about and what happened; then the complaint is registered as a
+ * `complaint` case (docs/cases.md: category, the cardmember's words as the first entry of its
+ * timeline, redacted), the cardmember gets its reference and the promise of an answer within 15
+ * business days, and a person of Customer Care takes the chat with the category and the cardmember's
+ * own words in the summary. Without a cases service (tests of other parts), an agent registers it.
  */
-import type { Table } from '@carechat/protocol';
+import type { ComplaintCategory, Table } from '@carechat/protocol';
 import { ask, choose, handoff, type Flow, type FlowContext, type Option, type Slots } from '../../dialogue/flow.js';
 import { fold } from '../../dialogue/slots.js';
 
@@ -28,6 +30,18 @@ const CUES: Record<Exclude<Category, 'other'>, RegExp> = {
   fraud: /\b(fraud|fraudulent|scam|fraude|estafa)\b/,
 };
 
+/** The case's category for each of the flow's (docs/cases.md). */
+const CASE_CATEGORY: Record<Category, ComplaintCategory> = {
+  fees: 'fees',
+  service: 'service',
+  charge: 'other',
+  fraud: 'fraud_handling',
+  other: 'other',
+};
+
+/** Business days within which a complaint is answered (docs/cases.md). */
+export const COMPLAINT_ANSWER_BUSINESS_DAYS = 15;
+
 /** A first message this long is taken as the description itself ("I want to complain: the agent…"). */
 const DESCRIPTIVE_WORDS = 12;
 
@@ -35,6 +49,7 @@ type Key =
   | 'ask.category'
   | 'ask.description'
   | 'done'
+  | 'registered'
   | 'category.fees'
   | 'category.service'
   | 'category.charge'
@@ -46,6 +61,8 @@ const s: Table<Key> = {
     'ask.category': "I'm sorry you've had a bad experience. What is your complaint about?",
     'ask.description': 'Please tell me briefly what happened, in your own words.',
     done: 'Thank you for telling us. An agent will register your complaint formally and give you its reference number.',
+    registered:
+      "Thank you for telling us. I've registered your complaint with reference {reference}. We'll answer it within {days} business days.",
     'category.fees': 'Fees',
     'category.service': 'The service I received',
     'category.charge': 'A charge on my account',
@@ -56,6 +73,8 @@ const s: Table<Key> = {
     'ask.category': 'Lamento que haya tenido una mala experiencia. ¿Sobre qué es su queja?',
     'ask.description': 'Por favor, cuénteme brevemente qué pasó, con sus propias palabras.',
     done: 'Gracias por informarnos. Un agente registrará su queja formalmente y le dará su número de referencia.',
+    registered:
+      'Gracias por informarnos. Registré su queja con la referencia {reference}. Le responderemos en un plazo de {days} días hábiles.',
     'category.fees': 'Comisiones o cuotas',
     'category.service': 'La atención que recibí',
     'category.charge': 'Un cargo en mi cuenta',
@@ -103,17 +122,39 @@ export const complaintFile: Flow = {
     }
     if (typeof slots.description !== 'string')
       return ask('description', 'text', t('ask.description'), undefined, undefined, true);
+    const words = `Complaint about ${FOR_AGENTS[category]}, in the cardmember's words: "${slots.description}".`;
+    if (!ctx.cases) {
+      return handoff(
+        [t('done')],
+        {
+          team: 'general',
+          reason: 'complaint.file',
+          priority: 1,
+          summary: `${words} Please register it formally and give the cardmember its reference number.`,
+        },
+        {
+          intent: 'complaint.file',
+          description: `Complaint about ${FOR_AGENTS[category]} passed to Customer Care for formal registration`,
+        },
+      );
+    }
+    const { reference } = await ctx.cases.openComplaint({
+      category: CASE_CATEGORY[category],
+      title: `Complaint about ${FOR_AGENTS[category]}`,
+      description: slots.description,
+    });
     return handoff(
-      [t('done')],
+      [t('registered', { reference, days: COMPLAINT_ANSWER_BUSINESS_DAYS })],
       {
         team: 'general',
         reason: 'complaint.file',
         priority: 1,
-        summary: `Complaint about ${FOR_AGENTS[category]}, in the cardmember's words: "${slots.description}". Please register it formally and give the cardmember its reference number.`,
+        summary: `${words} Registered as complaint ${reference} (answer due within ${COMPLAINT_ANSWER_BUSINESS_DAYS} business days); please follow up with the cardmember.`,
       },
       {
         intent: 'complaint.file',
-        description: `Complaint about ${FOR_AGENTS[category]} passed to Customer Care for formal registration`,
+        description: `Complaint about ${FOR_AGENTS[category]} registered and passed to Customer Care`,
+        reference,
       },
     );
   },

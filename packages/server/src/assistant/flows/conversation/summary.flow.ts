@@ -1,95 +1,72 @@
 /**
- * conversation.summary: what the assistant did in this chat (its records, with dates and references)
- * and what happens next, with dates read from the accounts system: when a dispute will be acknowledged
- * and resolved, when a replacement card should arrive. Only what the assistant itself did is listed;
- * an agent's actions are theirs to summarise.
+ * conversation.summary: what was asked and done in this chat (the assistant's records, with dates and
+ * references) and what happens next, with dates read from the accounts system: when a dispute will be
+ * acknowledged and resolved, when a replacement card should arrive. The text is composed by
+ * `cases/summary.ts` from recorded facts only (the same composer the end-of-chat summary uses).
  */
 import type { Table } from '@carechat/protocol';
-import type { AccountsPort, Caller } from '../../../accounts/accounts.port.js';
+import { composeSummary, emptyFacts, NEW_CARD_INTENTS, type SummaryFacts } from '../../../cases/summary.js';
 import type { ActionRecord, FlowContext } from '../../dialogue/flow.js';
-import { day, done, type Flow } from '../../dialogue/flow.js';
+import { done, type Flow } from '../../dialogue/flow.js';
 import { fold } from '../../dialogue/slots.js';
 import { menu } from './menu.js';
-import { recordLine } from './records.js';
 
-type Key = 'nothing' | 'intro' | 'next' | 'next.none' | 'next.dispute' | 'next.card' | 'next.complaint' | 'transcript';
+type Key = 'nothing' | 'transcript' | 'copy';
 
 const s: Table<Key> = {
   en: {
     nothing:
       "I haven't changed anything or opened any case in this chat yet, so there are no next steps. Tell me what you need and I'll take care of it.",
-    intro: 'Summary of this chat:',
-    next: 'Next steps:',
-    'next.none': '• Nothing else is needed from you.',
-    'next.dispute':
-      "• Dispute {reference}: we'll confirm it in writing by {acknowledgeBy} and resolve it by {resolveBy}. You don't have to pay the disputed amount meanwhile.",
-    'next.card': '• Your new card ending in {last4} should arrive by {date}. Activate it when it arrives.',
-    'next.complaint': '• An agent will register your complaint formally and give you its reference number.',
     transcript:
       'I can\'t send email from this chat, but once you select "End chat" you can download the full transcript.',
+    copy: 'A copy is in your secure messages on our website.',
   },
   es: {
     nothing:
       'Todavía no he cambiado nada ni abierto ningún caso en este chat, así que no hay próximos pasos. Dígame qué necesita y me encargo.',
-    intro: 'Resumen de este chat:',
-    next: 'Próximos pasos:',
-    'next.none': '• No necesita hacer nada más.',
-    'next.dispute':
-      '• Disputa {reference}: la confirmaremos por escrito a más tardar el {acknowledgeBy} y la resolveremos a más tardar el {resolveBy}. Mientras tanto, no tiene que pagar el monto en disputa.',
-    'next.card':
-      '• Su nueva tarjeta terminada en {last4} debería llegar a más tardar el {date}. Actívela cuando llegue.',
-    'next.complaint': '• Un agente registrará su queja formalmente y le dará su número de referencia.',
     transcript:
       'No puedo enviar correos desde este chat, pero cuando seleccione "Finalizar chat" podrá descargar la transcripción completa.',
+    copy: 'Tiene una copia en sus mensajes seguros de nuestro sitio web.',
   },
 };
 
-/** Flows whose records mean a new card is on its way. */
-const NEW_CARD = new Set<string>(['card.lost_stolen', 'card.damaged', 'fraud.report']);
 const WANTS_COPY = /\b(e-?mail|transcript|correo|transcripcion|copia)\b/;
 
-async function nextSteps(ctx: FlowContext, records: ActionRecord[]): Promise<string[]> {
-  const t = ctx.t(s);
+/** The facts this flow can read: its records, and the disputes and replacements they quote. */
+async function facts(ctx: FlowContext, records: ActionRecord[]): Promise<SummaryFacts> {
   const { port, caller } = ctx.accounts;
-  const steps: string[] = [];
   const references = new Set(records.flatMap((r) => (r.reference ? [r.reference.toUpperCase()] : [])));
+  const f: SummaryFacts = { ...emptyFacts(), records, topics: records.map((r) => r.intent) };
   if (references.size) {
-    for (const d of await port.listDisputes(caller)) {
-      if (!references.has(d.reference.toUpperCase()) || (d.status !== 'open' && d.status !== 'acknowledged')) continue;
-      steps.push(
-        t('next.dispute', {
-          reference: d.reference,
-          acknowledgeBy: day(d.acknowledgeBy, ctx.lang),
-          resolveBy: day(d.resolveBy, ctx.lang),
-        }),
-      );
-    }
+    f.disputes = (await port.listDisputes(caller))
+      .filter((d) => references.has(d.reference.toUpperCase()) && (d.status === 'open' || d.status === 'acknowledged'))
+      .map((d) => ({ reference: d.reference, acknowledgeBy: d.acknowledgeBy, resolveBy: d.resolveBy }));
   }
-  const cardRecords = records.filter((r) => NEW_CARD.has(r.intent));
-  if (cardRecords.length) steps.push(...(await cardsOnTheWay(port, caller, cardRecords, references, ctx)));
-  if (records.some((r) => r.intent === 'complaint.file')) steps.push(t('next.complaint'));
-  return steps;
-}
-
-/**
- * Replacements still on their way that this chat ordered: quoted by a record's reference, or ordered
- * since the chat's first card record (a flow may record a replacement without its id).
- */
-async function cardsOnTheWay(
-  port: AccountsPort,
-  caller: Caller,
-  records: ActionRecord[],
-  references: ReadonlySet<string>,
-  ctx: FlowContext,
-): Promise<string[]> {
-  const t = ctx.t(s);
-  const since = records.map((r) => (r.at ?? ctx.today).slice(0, 10)).sort()[0]!;
-  const replacements = await port.listReplacements(caller);
-  return replacements
-    .filter(
-      (r) => r.status !== 'delivered' && (references.has(r.id.toUpperCase()) || r.orderedAt.slice(0, 10) >= since),
-    )
-    .map((r) => t('next.card', { last4: r.newCardLast4, date: day(r.estimatedDelivery, ctx.lang) }));
+  if (references.size && ctx.cases) {
+    // Cases the records quote (a complaint's CMP- number); disputes take their dates from the port above.
+    const at = new Map(records.flatMap((r) => (r.reference ? [[r.reference.toUpperCase(), r.at ?? ctx.today]] : [])));
+    f.cases = (await ctx.cases.list())
+      .filter((c) => c.type !== 'dispute' && references.has(c.reference.toUpperCase()))
+      .map((c) => ({
+        reference: c.reference,
+        type: c.type,
+        status: c.status,
+        createdAt: at.get(c.reference.toUpperCase()) ?? ctx.today,
+        acknowledgeBy: null,
+        resolveBy: null,
+      }));
+  }
+  const cardRecords = records.filter((r) => NEW_CARD_INTENTS.has(r.intent));
+  if (cardRecords.length) {
+    // Quoted by a record's reference, or ordered since the chat's first card record.
+    const since = cardRecords.map((r) => (r.at ?? ctx.today).slice(0, 10)).sort()[0]!;
+    f.cardsOnTheWay = (await port.listReplacements(caller))
+      .filter(
+        (r) => r.status !== 'delivered' && (references.has(r.id.toUpperCase()) || r.orderedAt.slice(0, 10) >= since),
+      )
+      .map((r) => ({ last4: r.newCardLast4, estimatedDelivery: r.estimatedDelivery }));
+  }
+  return f;
 }
 
 export const conversationSummary: Flow = {
@@ -98,13 +75,9 @@ export const conversationSummary: Flow = {
     const t = ctx.t(s);
     const copy = WANTS_COPY.test(fold(ctx.text)) ? [t('transcript')] : [];
     if (!ctx.records.length) return done([{ text: t('nothing'), quickReplies: menu(ctx.lang) }, ...copy]);
-    const steps = await nextSteps(ctx, ctx.records);
-    const text = [
-      t('intro'),
-      ...ctx.records.map((r) => recordLine(r, ctx.today, ctx.lang)),
-      t('next'),
-      ...(steps.length ? steps : [t('next.none')]),
-    ].join('\n');
-    return done([text, ...copy]);
+    const text = composeSummary(await facts(ctx, ctx.records), ctx.lang, ctx.today);
+    // Kept in writing too: the cardmember's secure messages on the issuer's site.
+    const kept = (await ctx.summary?.store(text)) ? [t('copy')] : [];
+    return done([text, ...kept, ...copy]);
   },
 };
