@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: message path benchmark on a real server over loopback WebSockets, then the cost of
+ * `npm run bench`: first issue 8's load benchmark (bench/load/scenarios.ts: carechat against a bare
+ * relay under the same WebSocket load, bench/results/bench-results.json), then the message path
+ * benchmark on a real server over loopback WebSockets, then the cost of
  * redaction per message (bench/redaction.ts), then the assistant's cold start and turn latency (bench/assistant.ts).
  * Routing decision time and the wait-estimate simulation come from bench/routing.ts.
  * N cardmember sockets each send M messages one at a time (send -> wait for ack), on SQLite and, when
  * reachable, PostgreSQL. Prints a table and writes bench/results/latest.json.
  * Bounded in count and time; talks only to 127.0.0.1.
+ * `npm run bench -- --quick`: smaller sizes everywhere (the whole run in under two minutes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -12,12 +15,14 @@ import path from 'node:path';
 import { teardown as dropTestSchemas } from '../packages/server/test/global-setup.js';
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
 import { benchAssistant } from './assistant.js';
+import { benchLoad, loadOptions } from './load/scenarios.js';
 import { benchRedaction } from './redaction.js';
 import { benchRouting, printRouting } from './routing.js';
 import { percentile } from './stats.js';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 20);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50);
+const QUICK = process.argv.includes('--quick');
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? (QUICK ? 8 : 20));
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? (QUICK ? 20 : 50));
 
 interface Result {
   store: string;
@@ -90,6 +95,9 @@ async function benchStore(store: 'sqlite' | 'postgres'): Promise<Result | null> 
   };
 }
 
+// Issue 8: carechat (SQLite, one node) against a bare ws relay, the same load from a separate process.
+await benchLoad(loadOptions(QUICK));
+
 const results: Result[] = [];
 for (const store of ['sqlite', 'postgres'] as const) {
   const r = await benchStore(store);
@@ -97,14 +105,14 @@ for (const store of ['sqlite', 'postgres'] as const) {
   else console.log(`(${store} not reachable: skipped)`);
 }
 // Routing decisions on both stores and the wait-estimate simulation (bench/routing.ts).
-const routing = await benchRouting();
+const routing = await benchRouting(QUICK ? { chats: 200, agents: 40 } : {});
 await dropTestSchemas();
 console.table(results);
 // Redaction alone, in process: its share of every message's path (µs per message).
-const redaction = benchRedaction();
+const redaction = benchRedaction(QUICK ? 2000 : undefined);
 console.table(redaction);
 // The assistant: cold start, NLU per message, whole turns (NLU + flow + store).
-const assistant = await benchAssistant();
+const assistant = await benchAssistant(QUICK ? 5 : undefined);
 console.table([
   { measure: `cold start (${assistant.engine})`, ms: assistant.coldStart.firstClassifyMs },
   { measure: 'NLU p50', ms: assistant.nlu.p50Ms },
@@ -118,7 +126,7 @@ mkdirSync(out, { recursive: true });
 writeFileSync(
   path.join(out, 'latest.json'),
   JSON.stringify(
-    { at: new Date().toISOString(), node: process.version, results, redaction, assistant, routing },
+    { at: new Date().toISOString(), node: process.version, quick: QUICK, results, redaction, assistant, routing },
     null,
     2,
   ) + '\n',
