@@ -46,19 +46,6 @@ export class AgentsStore {
       .execute();
   }
 
-  /** Available agents holding the skill: the divisor of the wait estimate. */
-  async countAvailable(teamId: string, language: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('agents as a')
-      .innerJoin('agent_skills as s', 's.agent_id', 'a.id')
-      .select((eb) => eb.fn.count<number>('a.id').distinct().as('n'))
-      .where('a.status', '=', 'available')
-      .where('s.team_id', '=', teamId)
-      .where('s.language', '=', language as 'en')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   team(id: string) {
     return this.db.selectFrom('teams').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -276,7 +276,7 @@ export class ConversationsStore {
         eb.or(skills.map((s) => eb.and([eb('c.team_id', '=', s.teamId), eb('c.language', '=', s.language as 'en')]))),
       );
     }
-    // Same order as queuePosition(): priority, then time queued, then id as the tie-break.
+    // Same order as QueueModel.position() (routing/queue-model.ts): priority, then time queued, then id as the tie-break.
     return q.orderBy('c.priority', 'desc').orderBy('c.queued_at', 'asc').orderBy('c.id', 'asc').execute();
   }
 
@@ -301,26 +301,5 @@ export class ConversationsStore {
       )
       .orderBy('c.assigned_at', 'asc')
       .execute();
-  }
-
-  /** 1-based position among queued conversations of the same team and language. */
-  async queuePosition(c: ConversationsTable): Promise<number> {
-    if (c.status !== 'queued' || !c.team_id || !c.queued_at) return 0;
-    const queuedAt = c.queued_at;
-    const row = await this.db
-      .selectFrom('conversations')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', '=', 'queued')
-      .where('team_id', '=', c.team_id)
-      .where('language', '=', c.language)
-      .where((eb) =>
-        eb.or([
-          eb('priority', '>', c.priority),
-          eb.and([eb('priority', '=', c.priority), eb('queued_at', '<', queuedAt)]),
-          eb.and([eb('priority', '=', c.priority), eb('queued_at', '=', queuedAt), eb('id', '<', c.id)]),
-        ]),
-      )
-      .executeTakeFirstOrThrow();
-    return Number(row.n) + 1;
   }
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, storeUnavailable, type TestDatabase } from '../../test/helpers.js';
+import { QueueModel } from '../routing/queue-model.js';
 import { ConversationsStore, type NewMessage } from '../conversations/conversations.store.js';
 import { seedDemo } from '../seed/demo.js';
 import type { ConversationsTable, MessagesTable } from './schema.js';
@@ -478,7 +479,7 @@ describe.skipIf(skip)('store: conversations and messages', () => {
   });
 
   describe('queue order', () => {
-    it('queuePosition orders by priority (high first), then queued_at, then id; per team and language', async () => {
+    it('QueueModel.position orders by priority (high first), then queued_at, then id; per team and language', async () => {
       // A separate team keeps this queue independent of the other tests' conversations.
       const team = `team_${randomUUID().slice(0, 8)}`;
       await store.db.insertInto('teams').values({ id: team, name_en: 'Queue test', name_es: 'Cola' }).execute();
@@ -498,14 +499,15 @@ describe.skipIf(skip)('store: conversations and messages', () => {
       await newConversation({ status: 'assigned', team_id: team, priority: 9, queued_at: at(1) });
       await newConversation({ status: 'queued', team_id: 'general', priority: 9, queued_at: at(1) });
 
+      const queues = new QueueModel(store.db, 300);
       const expected = [oldHigh, newHigh, mid, oldLow, newLow, tieA, tieB];
       for (const [i, c] of expected.entries()) {
         const row = (await conversations.get(c.id))!;
-        expect({ id: c.id, position: await conversations.queuePosition(row) }).toEqual({ id: c.id, position: i + 1 });
+        expect({ id: c.id, position: await queues.position(row) }).toEqual({ id: c.id, position: i + 1 });
       }
-      expect(await conversations.queuePosition((await conversations.get(spanish.id))!)).toBe(1);
+      expect(await queues.position((await conversations.get(spanish.id))!)).toBe(1);
       // A conversation that is not queued has no position.
-      expect(await conversations.queuePosition(buildConversation({ status: 'bot' }))).toBe(0);
+      expect(await queues.position(buildConversation({ status: 'bot' }))).toBe(0);
 
       // The staff list uses the same order.
       const listed = (await conversations.listQueued({ skills: [{ teamId: team, language: 'en' }] })).map((r) => r.id);
