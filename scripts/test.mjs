@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, build the clients, then the whole vitest suite on SQLite and again,
-// for every test that touches the store or the browser, on PostgreSQL. Prints one summary line.
+// for every test that touches the store or the browser, on PostgreSQL with the Redis bus (multi-node
+// mode). Prints one summary line.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -39,22 +40,26 @@ ok = run('build clients', 'npm', ['run', 'build', '--silent']) && ok;
 // The shipped NLU model, once, before the workers that load it (skipped when up to date).
 ok = run('build NLU model', 'node', ['--import', 'tsx', 'packages/server/src/cli.ts', 'nlu', 'build']) && ok;
 
-const vitest = (label, db, filters) => {
+const vitest = (label, db, filters, env = {}) => {
   const file = path.join(outDir, `vitest-${db}.json`);
   const passed = run(
     label,
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${file}`, ...filters],
-    {
-      CARECHAT_TEST_DB: db,
-    },
+    { CARECHAT_TEST_DB: db, ...env },
   );
   tally(file);
   return passed;
 };
 ok = vitest('tests on SQLite (unit, integration, end-to-end)', 'sqlite', []) && ok;
+// Multi-node mode: PostgreSQL for the store and Redis for the bus, as a cluster runs (issue 8).
 ok =
-  vitest('store-backed tests on PostgreSQL (integration, end-to-end)', 'postgres', ['.int.test.', '.e2e.test.']) && ok;
+  vitest(
+    'store-backed tests on PostgreSQL + Redis, multi-node mode (integration, end-to-end)',
+    'postgres',
+    ['.int.test.', '.e2e.test.'],
+    { CARECHAT_TEST_BUS: 'redis' },
+  ) && ok;
 
 console.log(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok && totals.failed === 0 ? 0 : 1);

@@ -25,6 +25,7 @@ import { defaultNluEngine } from './assistant/nlu/default-engine.js';
 import { detectLanguage } from './assistant/nlu/language.js';
 import { VirtualAssistant } from './assistant/virtual-assistant.js';
 import { InProcessBus, type Bus } from './bus/bus.js';
+import { RedisBus } from './bus/redis-bus.js';
 import { accommodationRoutes, AccommodationService } from './live/accommodation.js';
 import { BoardService } from './live/board.service.js';
 import { staffOpsRoutes } from './live/staff-ops.routes.js';
@@ -119,7 +120,19 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   await ensureProducts(store.db);
   if (o.seed ?? config.site.enabled) await seedDemo(store.db, clock.now(), vault, totpSecrets);
   const accounts: AccountsPort = o.accounts ?? new EmbeddedAccounts({ db: store.db, clock, vault });
-  const bus = o.bus ?? new InProcessBus();
+  let bus: Bus;
+  if (o.bus) bus = o.bus;
+  else if (config.redis) {
+    const redisBus = new RedisBus({ ...config.redis, nodeId: config.nodeId, logger });
+    try {
+      await redisBus.connected();
+    } catch (err) {
+      await redisBus.close();
+      await store.close();
+      throw err;
+    }
+    bus = redisBus;
+  } else bus = new InProcessBus();
   const redactor = o.redactor ?? new PatternRedactor();
 
   const sessions = new SessionsStore(store.db, clock, { staffIdleSeconds: config.staffSessionIdleSeconds });

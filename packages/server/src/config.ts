@@ -3,6 +3,7 @@
  * it is parsed here once at boot and fails fast with a readable message.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -31,6 +32,28 @@ const EnvSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|sqlite:|file:)/, 'DATABASE_URL must start with postgres://, sqlite: or file:')
     .optional(),
+  /** PostgreSQL schema to use (created if missing); default: the connection's current schema. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier')
+    .optional(),
+  /** Several nodes: Redis carries events between them (bus/redis-bus.ts). Unset: one node, in-process bus. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+    .optional(),
+  /** Namespaces this deployment's Redis channels and keys. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+    .default('carechat:'),
+  /** This node's name in logs, metrics and the bus (default: host name and process id). */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /** On SIGTERM: how long /readyz reports "draining" before sockets are asked to move (load balancer catch-up). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
   ALLOWED_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared HS256 secret(s) for the host site's chat tokens, comma separated, newest first (rotation). */
@@ -89,6 +112,12 @@ export interface Config {
   publicUrl: string | null;
   dataDir: string;
   database: DatabaseConfig;
+  /** Multi-node mode: the Redis bus (null: one node, in-process bus). */
+  redis: { url: string; prefix: string } | null;
+  /** This node's name in logs, metrics and on the bus. */
+  nodeId: string;
+  /** Graceful shutdown: time between "not ready" and asking sockets to reconnect elsewhere. */
+  shutdownDrainMs: number;
   /** Exact origins allowed to open WebSockets; empty means "same origin as the request's Host". */
   allowedOrigins: string[];
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -135,7 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   let database: DatabaseConfig;
   if (!e.DATABASE_URL) database = { kind: 'sqlite', file: path.join(dataDir, 'carechat.sqlite') };
-  else if (e.DATABASE_URL.startsWith('postgres')) database = { kind: 'postgres', url: e.DATABASE_URL };
+  else if (e.DATABASE_URL.startsWith('postgres'))
+    database = { kind: 'postgres', url: e.DATABASE_URL, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) };
   else database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, '')) };
 
   if (production && !e.IDENTITY_SECRETS) {
@@ -160,6 +190,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl,
     dataDir,
     database,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     allowedOrigins: (e.ALLOWED_ORIGINS ?? publicUrl ?? '')
       .split(',')
       .map((s) => s.trim().replace(/\/$/, ''))

@@ -47,6 +47,45 @@ export async function storeUnavailable(kind: 'sqlite' | 'postgres' = dbKind): Pr
   return msg;
 }
 
+/**
+ * Multi-node mode for the suite: with CARECHAT_TEST_BUS=redis (the PostgreSQL pass of `npm test`),
+ * every test server runs with a Redis bus, as a node of a cluster would.
+ */
+export const busKind: 'memory' | 'redis' = process.env.CARECHAT_TEST_BUS === 'redis' ? 'redis' : 'memory';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redisReachable: Promise<boolean> | undefined;
+async function redisAvailable(): Promise<boolean> {
+  redisReachable ??= (async () => {
+    const { Redis } = await import('ioredis');
+    const c = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0 });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return (await c.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      c.disconnect();
+    }
+  })();
+  return redisReachable;
+}
+
+/** Why Redis is unavailable (skip reason), or null. Under CI=true a missing Redis fails instead. */
+export async function redisUnavailable(): Promise<string | null> {
+  if (await redisAvailable()) return null;
+  const msg = `Redis is not reachable at ${REDIS_URL}; skipping multi-node tests (set TEST_REDIS_URL).`;
+  if (process.env.CI === 'true') throw new Error(`${msg} Under CI=true Redis is required.`);
+  console.warn(msg);
+  return msg;
+}
+
+/** Settings of a node on the shared test Redis: its own channel prefix keeps tests apart. */
+export function redisEnv(prefix = `t:${testRunId()}:${randomUUID().slice(0, 8)}:`): Record<string, string> {
+  return { REDIS_URL, REDIS_PREFIX: prefix };
+}
+
 export interface TestDatabase {
   config: DatabaseConfig;
   dataDir: string;
@@ -119,7 +158,9 @@ export async function startServer(
   overrides: AppOverrides & { env?: Record<string, string>; db?: 'sqlite' | 'postgres' } = {},
 ): Promise<TestServer> {
   const db = await freshDatabase(overrides.db);
-  const config = testConfig(db, overrides.env);
+  const multiNode = busKind === 'redis' && !overrides.bus;
+  if (multiNode && (await redisUnavailable())) throw new Error('CARECHAT_TEST_BUS=redis needs Redis');
+  const config = testConfig(db, { ...(multiNode ? redisEnv() : {}), ...overrides.env });
   const app = await createApp(config, overrides);
   const url = (await app.listen()).replace('localhost', '127.0.0.1');
   return {
@@ -129,6 +170,38 @@ export async function startServer(
     origin: url,
     async close() {
       await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/**
+ * Several carechat nodes in this process on one store and one Redis, each with its own HTTP port,
+ * bus connections, timers and sockets: a cluster behind a load balancer, minus the balancer.
+ */
+export async function startCluster(
+  nodes: number,
+  o: { env?: Record<string, string>; db?: 'sqlite' | 'postgres' } = {},
+): Promise<{ nodes: TestServer[]; close(): Promise<void> }> {
+  const db = await freshDatabase(o.db ?? 'postgres');
+  const bus = redisEnv();
+  const started: TestServer[] = [];
+  try {
+    // One after the other: the first migrates and seeds, the rest find it done.
+    for (let i = 0; i < nodes; i++) {
+      const config = testConfig(db, { ...bus, NODE_ID: `node-${i}`, ...o.env });
+      const app = await createApp(config);
+      const url = (await app.listen()).replace('localhost', '127.0.0.1');
+      started.push({ app, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', origin: url, close: () => app.close() });
+    }
+  } catch (err) {
+    await Promise.allSettled(started.map((n) => n.close()));
+    throw err;
+  }
+  return {
+    nodes: started,
+    async close() {
+      await Promise.allSettled(started.map((n) => n.close()));
       await db.drop();
     },
   };

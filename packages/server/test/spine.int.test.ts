@@ -1,7 +1,14 @@
-/** The spine over real HTTP and WebSockets: session, assistant, handoff, accept, reply, end, transcript. */
+/**
+ * The spine over real HTTP and WebSockets: session, assistant, handoff, accept, reply, end, transcript.
+ * On PostgreSQL it runs again on a two-node cluster (Redis bus): the cardmember on one node, the agent
+ * on the other, so every event between them crosses nodes.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  dbKind,
   eventually,
+  redisUnavailable,
+  startCluster,
   startServer,
   staffLogin,
   storeUnavailable,
@@ -12,12 +19,25 @@ import {
 
 const skip = await storeUnavailable();
 
-describe.skipIf(skip)('spine: cardmember to agent and back', () => {
+const modes: Array<{ name: string; nodes: 1 | 2 }> = [{ name: 'one node', nodes: 1 }];
+if (dbKind === 'postgres' && !skip && !(await redisUnavailable())) modes.push({ name: 'two nodes', nodes: 2 });
+
+describe.skipIf(skip).each(modes)('spine: cardmember to agent and back ($name)', ({ nodes }) => {
+  /** The cardmember's node, and the agent's (the same one in one-node mode). */
   let s: TestServer;
+  let a: TestServer;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    s = await startServer();
+    if (nodes === 1) {
+      s = a = await startServer();
+      close = () => s.close();
+    } else {
+      const c = await startCluster(2);
+      [s, a] = c.nodes as [TestServer, TestServer];
+      close = () => c.close();
+    }
   });
-  afterAll(async () => s?.close());
+  afterAll(async () => close?.());
 
   it('runs the whole story with exactly-once, ordered delivery on both sides', async () => {
     const session = await widgetSession(s);
@@ -50,7 +70,7 @@ describe.skipIf(skip)('spine: cardmember to agent and back', () => {
     expect(q.queue).toMatchObject({ teamId: 'general', position: 1, serving: false, open: true });
 
     // An agent sees it waiting, accepts, and the cardmember sees the agent join by first name.
-    const agent = await staffLogin(s);
+    const agent = await staffLogin(a);
     expect((await agent.call('PUT', '/api/agent/status', { status: 'available' })).status).toBe(200);
     const waiting = await agent.call('GET', '/api/conversations?view=waiting');
     expect(waiting.json.conversations.map((c: { id: string }) => c.id)).toContain(convId);
@@ -65,7 +85,7 @@ describe.skipIf(skip)('spine: cardmember to agent and back', () => {
     expect(again.json.error.code).toBe('conversation_not_waiting');
 
     // Agent socket: replay includes the assistant's part; then they talk.
-    const ag = await TestSocket.open(s, { cookie: agent.cookie });
+    const ag = await TestSocket.open(a, { cookie: agent.cookie });
     await ag.handshake(convId, 0);
     const agentSeen = ag.frames
       .filter((f) => f.type === 'message')

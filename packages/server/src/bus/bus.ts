@@ -1,6 +1,8 @@
 /**
- * Cross-node fan-out. In-process when one node runs; a Redis implementation plugs in behind the same
- * interface when several do (see the scale-out issue).
+ * Cross-node fan-out. In-process when one node runs (`InProcessBus`); with `REDIS_URL`, `RedisBus`
+ * (bus/redis-bus.ts) carries every event to the other nodes too. The store is the truth and the bus a
+ * prompt: a subscriber that may have missed events (a Redis reconnect) gets `bus.resync` and reads the
+ * store again.
  */
 import type { BusEvent } from './events.js';
 
@@ -10,6 +12,12 @@ export interface Bus {
   publish(channel: string, event: BusEvent): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(channel: string, handler: Handler): () => void;
+  /**
+   * Resolves once events published on `channel` by any node reach this node's subscribers. Callers
+   * that subscribe and then read the store (resume) await it between the two, so nothing published
+   * in between is missed.
+   */
+  ready(channel: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +47,21 @@ export class InProcessBus implements Bus {
     };
   }
 
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async close(): Promise<void> {
     this.handlers.clear();
+  }
+
+  /** Handlers of `channel` (for buses that deliver what arrives from elsewhere). */
+  deliver(channel: string, event: BusEvent): void {
+    void this.publish(channel, event);
+  }
+
+  /** Every channel with at least one handler here. */
+  channels(): string[] {
+    return [...this.handlers.keys()];
   }
 }

@@ -33,6 +33,11 @@ export interface EventCatalog {
   'secure_message.created': { cardmemberId: string; messageId: string };
   /** A session ended (logout/expiry): every socket using it must close. */
   'session.revoked': { sessionHash: string };
+  /**
+   * Local only, never published: this node's link to the other nodes was down and events may have
+   * been missed. Subscribers re-read the store (sockets fill their seq gaps, consoles refresh).
+   */
+  'bus.resync': Record<string, never>;
 }
 export type EventName = keyof EventCatalog;
 export interface BusEvent<N extends EventName = EventName> {

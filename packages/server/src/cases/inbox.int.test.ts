@@ -31,7 +31,7 @@ describe.skipIf(skip)('secure inbox, notices and summaries', () => {
     s = await startServer({ bus });
     messages = new SecureMessagesService({
       db: s.app.store.db,
-      bus: { publish: async () => {}, subscribe: () => () => {}, close: async () => {} },
+      bus: { publish: async () => {}, subscribe: () => () => {}, ready: async () => {}, close: async () => {} },
       clock: systemClock,
       redactor: new PatternRedactor(),
     });

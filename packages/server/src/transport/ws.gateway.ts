@@ -443,6 +443,8 @@ class Connection {
       if (sub.replaying) sub.buffer.push(e);
       else this.deliver(conversationId, sub, e);
     });
+    // ...(on several nodes, once the subscription is live across them)...
+    await this.d.bus.ready(channels.conversation(conversationId));
     // ...then replay what the store has beyond the client's last seq...
     await this.fillFrom(conversationId, sub);
     sub.replaying = false;
@@ -472,7 +474,10 @@ class Connection {
     sub.chain = sub.chain
       .then(async () => {
         if (this.closed || this.subs.get(conversationId) !== sub) return;
-        if (e.name === 'message.created') {
+        if (e.name === 'bus.resync') {
+          // Events from other nodes may have been missed: whatever the store has beyond lastSent.
+          await this.fillFrom(conversationId, sub);
+        } else if (e.name === 'message.created') {
           const p = e.payload as { message: { seq: number }; audience: string };
           if (p.audience === 'staff' && this.actor.role === 'cardmember') return;
           if (p.message.seq <= sub.lastSent) return;
