@@ -51,13 +51,14 @@ const vitest = (label, db, filters, env = {}) => {
   tally(file);
   return passed;
 };
-ok = vitest('tests on SQLite (unit, integration, end-to-end)', 'sqlite', []) && ok;
+// Cluster tests start PostgreSQL + Redis nodes of their own: they run once, in the multi-node pass.
+ok = vitest('tests on SQLite (unit, integration, end-to-end)', 'sqlite', ['--exclude', '**/*.cluster.test.ts']) && ok;
 // Multi-node mode: PostgreSQL for the store and Redis for the bus, as a cluster runs (issue 8).
 ok =
   vitest(
-    'store-backed tests on PostgreSQL + Redis, multi-node mode (integration, end-to-end)',
+    'store-backed tests on PostgreSQL + Redis, multi-node mode (integration, end-to-end, cluster)',
     'postgres',
-    ['.int.test.', '.e2e.test.'],
+    ['.int.test.', '.e2e.test.', '.cluster.test.'],
     { CARECHAT_TEST_BUS: 'redis' },
   ) && ok;
 
