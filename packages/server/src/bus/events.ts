@@ -23,8 +23,11 @@ export interface EventCatalog {
   'agent.state_changed': {
     agentId: string;
     state: AgentState;
-    reason: 'chosen' | 'missed_offer' | 'wrap_up' | 'signed_out';
+    /** `disconnected`: available, but no console open on any live node for a while (agents/presence.ts). */
+    reason: 'chosen' | 'missed_offer' | 'wrap_up' | 'signed_out' | 'disconnected';
   };
+  /** A staff member's first console opened or last one closed on a node (staff channel): boards refresh. */
+  'agent.presence_changed': { agentId: string; nodeId: string; connections: number };
   /** A case was opened or changed (staff channel; and `cardmember:<id>` for their own cases). */
   'case.updated': { caseId: string; cardmemberId: string; ownerTeamId: string; change: string };
   /** A case deadline timer fired (staff channel; after its firing commits): the owning team is told. */

@@ -10,6 +10,7 @@
  * A publish never waits for Redis: the message is committed, the sender's ack must not depend on the
  * bus, and receivers fill any gap from the store on the next event or resync.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.js';
 import { InProcessBus, type Bus, type Handler } from './bus.js';
@@ -22,6 +23,8 @@ export interface RedisBusOptions {
   /** Namespaces the channels (several deployments or test runs on one Redis). */
   prefix: string;
   logger: Logger;
+  /** Delay before reconnect attempt n (default: 50 ms x n, at most 2 s). */
+  retryDelayMs?: (attempt: number) => number;
 }
 
 interface Envelope {
@@ -41,11 +44,19 @@ export class RedisBus implements Bus {
   private closed = false;
   published = 0;
   received = 0;
+  /** The subscriber connection's client name at Redis (CLIENT LIST), unique per bus instance. */
+  readonly subscriberName: string;
 
   constructor(private readonly o: RedisBusOptions) {
-    const common = { lazyConnect: false, maxRetriesPerRequest: null, enableAutoPipelining: true } as const;
+    const common = {
+      lazyConnect: false,
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+      retryStrategy: o.retryDelayMs ?? ((n: number) => Math.min(n * 50, 2000)),
+    } as const;
     this.pub = new Redis(o.url, { ...common, connectionName: `carechat-pub-${o.nodeId}` });
-    this.sub = new Redis(o.url, { ...common, connectionName: `carechat-sub-${o.nodeId}` });
+    this.subscriberName = `carechat-sub-${o.nodeId}-${randomUUID().slice(0, 8)}`;
+    this.sub = new Redis(o.url, { ...common, connectionName: this.subscriberName });
     for (const [name, conn] of [
       ['publisher', this.pub],
       ['subscriber', this.sub],
