@@ -8,6 +8,9 @@
  *   - every client received every message of its conversation from where it started, exactly once,
  *     in seq order (no duplicate, no gap, nothing missing);
  *   - no chat was assigned twice (one `conversation.assigned` event and one accepted offer per chat).
+ * Three more chats stay with the virtual assistant throughout: every question is answered exactly once,
+ * in order, even when the node that had taken the turn was the one killed (stored jobs, taken over by
+ * another node after their lease).
  * Runs in the PostgreSQL pass of `npm test` (file name `.cluster.test.`); needs Redis and PostgreSQL,
  * and skips with a message without them unless CI=true.
  */
@@ -46,6 +49,12 @@ const CARDS: Array<[cardmember: string, card: string]> = [
   ['cm_ellen', 'card_ellen_gold_new'],
   ['cm_maria', 'card_maria_biz'],
 ];
+/** Chats that stay with the assistant through the failures: each question must get its one answer. */
+const BOT_CARDS: Array<[cardmember: string, card: string]> = [
+  ['cm_dana', 'card_dana_biz'],
+  ['cm_dana', 'card_dana_emp_1'],
+  ['cm_dana', 'card_dana_emp_2'],
+];
 const AGENTS = DEMO_AGENTS.filter((a) => a.role !== 'admin');
 /** Messages per second per side per chat while streaming. */
 const RATE = 8;
@@ -72,12 +81,17 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     WS_RATE_PER_SECOND: '1000',
     WS_BURST: '1000',
     ROUTING_SWEEP_MS: '250',
+    // A turn taken by the node that is killed is taken over by another node after its lease.
+    ASSISTANT_JOB_LEASE_SECONDS: '2',
+    ASSISTANT_JOB_SWEEP_MS: '300',
     SHUTDOWN_DRAIN_MS: '200',
   };
   const nodes = ['node-a', 'node-b', 'node-c'].map((name) => new NodeProcess({ name, env }));
   const balancer = new Balancer(nodes);
   let db: Kysely<Database>;
   const clients: ResilientClient[] = [];
+  /** Clients closed at the end too (the assistant's chats). */
+  const extra: ResilientClient[] = [];
 
   beforeAll(async () => {
     // The first node migrates and seeds; the others then start together.
@@ -88,6 +102,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
 
   afterAll(async () => {
     for (const c of clients) c.close();
+    for (const c of extra) c.close();
     await Promise.allSettled(nodes.map((n) => n.kill()));
     await db?.destroy();
     data.drop();
@@ -235,7 +250,25 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
       cm.start();
       ag.start();
     }
-    await until('every client is subscribed', () => clients.every((c) => c.connected));
+    // Cardmembers talking to the assistant only, on every node too.
+    const botChats: Array<{ id: string; client: ResilientClient; start: number }> = [];
+    for (const [i, [sub, card]] of BOT_CARDS.entries()) {
+      const node = nodes[i % nodes.length]!;
+      const r = await postJson(`${node.url}/api/widget/session`, { token: await siteToken({ sub, card }) });
+      expect(r.status).toBe(201);
+      const client = new ResilientClient(`bot${i}`, {
+        balancer,
+        auth: { sessionToken: r.json.sessionToken },
+        conversationId: r.json.conversation.id,
+        lastSeq: r.json.conversation.lastSeq,
+      });
+      botChats.push({ id: r.json.conversation.id, client, start: r.json.conversation.lastSeq });
+      extra.push(client);
+      client.start();
+    }
+    await until('every client is subscribed', () =>
+      [...clients, ...botChats.map((b) => b.client)].every((c) => c.connected),
+    );
     const spread = new Set(clients.map((c) => c.node));
     expect(spread.size).toBe(3);
     const onB = clients.filter((c) => c.node === 'node-b');
@@ -246,8 +279,10 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     // The steady stream: every side sends RATE messages a second.
     let streaming = true;
     const pump = (async () => {
-      while (streaming) {
+      for (let tick = 0; streaming; tick++) {
         for (const c of clients) c.send();
+        // The assistant's chats: a question every half second each.
+        if (tick % Math.round(RATE / 2) === 0) for (const b of botChats) b.client.send('What are your hours?');
         await sleep(1000 / RATE);
       }
     })();
@@ -264,7 +299,35 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     await pump;
 
     // Everything sent is acked (re-sent after reconnects as needed) and everyone has caught up.
-    await until('every send is acked', () => clients.every((c) => c.pending.size === 0), 60_000);
+    const bots = botChats.map((b) => b.client);
+    await until('every send is acked', () => [...clients, ...bots].every((c) => c.pending.size === 0), 60_000);
+    // Every question to the assistant is answered, including turns the killed node had taken.
+    const botIds = botChats.map((b) => b.id);
+    await until(
+      'every assistant turn is done',
+      async () =>
+        (await db.selectFrom('assistant_jobs').select('id').where('conversation_id', 'in', botIds).execute()).length ===
+        0,
+      60_000,
+    );
+    for (const b of botChats) {
+      const stored = await db
+        .selectFrom('messages')
+        .select(['seq', 'author_type', 'client_msg_id'])
+        .where('conversation_id', '=', b.id)
+        .where('seq', '>', b.start)
+        .orderBy('seq')
+        .execute();
+      const questions = stored.filter((m) => m.author_type === 'cardmember');
+      const answers = stored.filter((m) => m.author_type === 'assistant');
+      expect(questions.length, `${b.client.name}: each question stored once`).toBe(b.client.sentCount);
+      // One answer per question: none lost with the killed node, none given twice by two nodes.
+      expect(answers.length, `${b.client.name}: one answer per question`).toBe(questions.length);
+      // Answers come in question order: the k-th answer after the k-th question.
+      questions.forEach((q, k) => expect(answers[k]!.seq).toBeGreaterThan(q.seq));
+      await until(`${b.client.name} caught up`, () => b.client.lastSeq >= stored.at(-1)!.seq, 30_000);
+      expect(b.client.received).toEqual(stored.map((m) => m.seq));
+    }
     const heads = new Map(
       (await db.selectFrom('conversations').select(['id', 'last_seq']).where('id', 'in', ids).execute()).map((r) => [
         r.id,
@@ -322,7 +385,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
       .groupBy('conversation_id')
       .execute();
     expect(accepted.every((r) => Number(r.n) === 1)).toBe(true);
-    const sent = clients.reduce((n, c) => n + c.sentCount, 0);
+    const sent = [...clients, ...bots].reduce((n, c) => n + c.sentCount, 0);
     const received = clients.reduce((n, c) => n + c.received.length, 0);
     const moved = clients.filter((c) => c.connects > 1).length;
     console.log(
