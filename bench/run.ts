@@ -1,6 +1,8 @@
 /**
- * `npm run bench`: first issue 8's load benchmark (bench/load/scenarios.ts: carechat against a bare
- * relay under the same WebSocket load, bench/results/bench-results.json), then the message path
+ * `npm run bench`: first issue 8's load benchmark: idle connections at scale (bench/load/idle.ts:
+ * BENCH_IDLE_CONNECTIONS silent sockets on the raw relay and on one carechat node), then the same
+ * WebSocket load against a bare relay, carechat on SQLite and carechat on PostgreSQL + Redis with two
+ * nodes (bench/load/scenarios.ts), both into bench/results/bench-results.json; then the message path
  * benchmark on a real server over loopback WebSockets, then the cost of
  * redaction per message (bench/redaction.ts), then the assistant's cold start and turn latency (bench/assistant.ts).
  * Routing decision time and the wait-estimate simulation come from bench/routing.ts.
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { teardown as dropTestSchemas } from '../packages/server/test/global-setup.js';
 import { startServer, storeUnavailable, TestSocket, widgetSession } from '../packages/server/test/helpers.js';
 import { benchAssistant } from './assistant.js';
+import { benchIdle } from './load/idle.js';
 import { benchLoad, loadOptions } from './load/scenarios.js';
 import { benchRedaction } from './redaction.js';
 import { benchRouting, printRouting } from './routing.js';
@@ -95,8 +98,15 @@ async function benchStore(store: 'sqlite' | 'postgres'): Promise<Result | null> 
   };
 }
 
-// Issue 8: carechat (SQLite, one node) against a bare ws relay, the same load from a separate process.
-await benchLoad(loadOptions(QUICK));
+// Issue 8: idle memory per connection at scale, then carechat (SQLite, one node; PostgreSQL + Redis,
+// two nodes) against a bare ws relay, the same load from a separate process.
+const IDLE = Number(process.env.BENCH_IDLE_CONNECTIONS ?? (QUICK ? 5_000 : 50_000));
+if (!Number.isInteger(IDLE) || IDLE < 0) {
+  console.error('BENCH_IDLE_CONNECTIONS must be a whole number of sockets (0 skips the idle-connection run).');
+  process.exit(2);
+}
+const idle = IDLE > 0 ? await benchIdle(IDLE) : 'skipped (BENCH_IDLE_CONNECTIONS=0)';
+await benchLoad(loadOptions(QUICK), { idle_connections: idle });
 
 const results: Result[] = [];
 for (const store of ['sqlite', 'postgres'] as const) {

@@ -3,10 +3,11 @@
  *   node --import tsx bench/load/generator.ts <config.json>
  * The config (`GeneratorConfig`) names the WebSocket URL, the Origin to present and, per conversation,
  * how the cardmember's and the agent's sockets authenticate (subprotocols, headers such as the staff
- * cookie). For every pair it opens both sockets and speaks docs/protocol.md: hello -> welcome,
- * subscribe -> subscribed. Then, phase by phase (`phases`), each side sends for `durationS` seconds:
- * `ratePerSide` messages a second, or, with 0, closed loop (the next `send` as soon as the previous one
- * is acked, `window` in flight); each phase is drained (bounded) before the next.
+ * cookie) and, in a two-node run, which node each socket connects to. For every pair it opens both
+ * sockets and speaks docs/protocol.md: hello -> welcome, subscribe -> subscribed. Then, phase by
+ * phase (`phases`), each side sends for `durationS` seconds: `ratePerSide` messages a second, or,
+ * with 0, closed loop (the next `send` as soon as the previous one is acked, `window` in flight);
+ * each phase is drained (bounded) before the next.
  * Measured: ack latency (send -> ack to the sender) and delivery latency (send -> the peer's `message`),
  * and, per receiving side, whether each of the peer's messages arrived exactly once and in order.
  * With an IPC channel (child_process.fork) it reports `{type:'connected'}` once every socket is
@@ -21,6 +22,9 @@ import { percentile } from '../stats.js';
 export interface SocketAuth {
   protocols: string[];
   headers?: Record<string, string>;
+  /** This socket's node (two-node runs); default: the config's `wsUrl` and `origin`. */
+  url?: string;
+  origin?: string;
 }
 
 export interface Phase {
@@ -110,7 +114,11 @@ class Client {
   }
 
   static open(url: string, origin: string, auth: SocketAuth): Promise<Client> {
-    const ws = new WebSocket(url, auth.protocols, { origin, headers: auth.headers ?? {}, perMessageDeflate: false });
+    const ws = new WebSocket(auth.url ?? url, auth.protocols, {
+      origin: auth.origin ?? origin,
+      headers: auth.headers ?? {},
+      perMessageDeflate: false,
+    });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new Client(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade rejected: ${res.statusCode}`)));

@@ -119,6 +119,8 @@ export interface AgentRow {
   role: string;
   state: string;
   stateSince: string;
+  /** Whether a console of theirs is connected on any node ('' when the server does not say). */
+  connection: string;
   load: string;
   full: boolean;
   skills: string;
@@ -163,6 +165,7 @@ export function boardView(t: Translate, board: SupervisorBoard, lang: Language):
     role: t(a.role === 'supervisor' ? 'role.supervisor' : 'role.agent'),
     state: t(stateKey(a.state)),
     stateSince: t('board.stateSince', { state: t(stateKey(a.state)), time: clockTime(a.stateSince, lang) }),
+    connection: a.online === undefined ? '' : t(a.online ? 'board.online' : 'board.notConnected'),
     load: t('board.load', { load: a.load, max: a.maxConcurrent }),
     full: a.load >= a.maxConcurrent,
     skills: a.skills

@@ -566,6 +566,24 @@ describe('supervisor board', () => {
     expect(view.queues.map((q) => q.csat)).toEqual(['No answers yet', 'No answers yet']);
   });
 
+  it('says whether an agent has a console connected on any node, when the server tells', () => {
+    const board = buildBoard();
+    expect(boardView(t, board, 'en').agents[0]!.connection).toBe('');
+    const agent = board.agents[0]!;
+    const online = {
+      ...board,
+      agents: [
+        { ...agent, online: true },
+        { ...agent, id: 'agent_x', online: false },
+      ],
+    };
+    expect(boardView(t, online, 'en').agents.map((a) => a.connection)).toEqual([
+      'console connected',
+      'no console connected',
+    ]);
+    expect(boardView(makeT('es'), online, 'es').agents[1]!.connection).toBe('sin consola conectada');
+  });
+
   it("shows each queue's satisfaction today, to one decimal, with the number of answers", () => {
     const board = buildBoard();
     board.queues[0] = { ...board.queues[0]!, csatAverage: 4.333, csatCount: 3 };

@@ -320,3 +320,102 @@ describe('ConsoleSocket frames', () => {
     expect(last().framesOfType('subscribe')).toEqual([]);
   });
 });
+
+describe('ConsoleSocket when the server drains (reconnect frame, close 1012)', () => {
+  const reconnect = (retryAfterMs: number) => ({ type: 'reconnect', reason: 'draining', retryAfterMs }) as const;
+  const ackOf = (clientMsgId: string, seq: number) => ({
+    type: 'ack' as const,
+    conversationId: 'conv_1',
+    clientMsgId,
+    seq,
+    messageId: `m${seq}`,
+    duplicate: false,
+    body: 'x',
+    createdAt: '2025-01-01T10:00:00Z',
+  });
+
+  it('holds new sends, takes the acks still coming, reconnects after retryAfterMs and resumes from the newest seq', () => {
+    const { client, connect, last, timers, sockets, statuses, sessionEnded } = setup();
+    client.start();
+    connect();
+    client.subscribe('conv_1', 4);
+    const inFlight = client.send('conv_1', 'sent before the drain');
+    last().receive(reconnect(1_500));
+    expect(client.isOnline).toBe(false);
+    expect(statuses[statuses.length - 1]).toBe('reconnecting');
+    const held = client.send('conv_1', 'typed while moving');
+    client.typing('conv_1', 'start');
+    expect(
+      last()
+        .framesOfType('send')
+        .map((f) => f.clientMsgId),
+    ).toEqual([inFlight]);
+    expect(last().framesOfType('typing')).toEqual([]);
+    last().receive(ackOf(inFlight, 5));
+    expect(client.pending().map((f) => f.clientMsgId)).toEqual([held]);
+
+    timers.advance(200);
+    last().drop(1012);
+    timers.advance(1_299);
+    expect(sockets).toHaveLength(1);
+    timers.advance(1);
+    expect(sockets).toHaveLength(2);
+    connect();
+    expect(last().sent.slice(1)).toEqual([
+      { type: 'subscribe', conversationId: 'conv_1', lastSeq: 5 },
+      { type: 'send', conversationId: 'conv_1', clientMsgId: held, body: 'typed while moving' },
+    ]);
+    expect(sessionEnded).not.toHaveBeenCalled();
+    expect(statuses).toEqual(['connecting', 'online', 'reconnecting', 'reconnecting', 'online']);
+  });
+
+  it('reconnects at once when the server closes after the wait, without a backoff step', () => {
+    const { client, connect, last, timers, sockets } = setup({ random: () => 1 });
+    client.start();
+    connect();
+    last().receive(reconnect(300));
+    timers.advance(1_000); // the server is still finishing frames
+    expect(sockets).toHaveLength(1);
+    last().drop(1012);
+    expect(sockets).toHaveLength(2);
+    // The next socket failing is the first backoff step (500 ms with random 1), not the second.
+    last().drop(1006);
+    expect(timers.pendingTimeouts()).toEqual([500]);
+  });
+
+  it('leaves by itself if the server never closes after asking it to move', () => {
+    const { client, connect, last, timers, sockets } = setup();
+    client.start();
+    connect();
+    const old = last();
+    old.receive(reconnect(1_000));
+    timers.advance(1_000 + 4_999);
+    expect(sockets).toHaveLength(1);
+    timers.advance(1);
+    expect(old.closedWith).toBe(1000);
+    expect(sockets).toHaveLength(2);
+    old.drop(1000); // its late close is ignored
+    timers.advance(60_000);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('spreads a bare close 1012 (no reconnect frame seen) over up to 2 s', () => {
+    const { client, connect, last, timers, sockets } = setup({ random: () => 0.25 });
+    client.start();
+    connect();
+    last().drop(1012);
+    expect(timers.pendingTimeouts()).toEqual([500]);
+    timers.advance(500);
+    expect(sockets).toHaveLength(2);
+  });
+
+  it('does not reconnect when stopped while moving', () => {
+    const { client, connect, last, timers, sockets } = setup();
+    client.start();
+    connect();
+    last().receive(reconnect(500));
+    client.stop();
+    timers.advance(60_000);
+    expect(sockets).toHaveLength(1);
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The console's WebSocket client: handshake, resubscribe-with-lastSeq after every reconnect, an outbox
  * of un-acked sends that are re-sent with the SAME clientMsgId (the server dedupes on it), heartbeat,
- * and exponential backoff with jitter. No DOM or global timers are touched directly, so it runs in Node
- * tests with a fake socket and fake timers.
+ * and exponential backoff with jitter. A draining server's `reconnect` frame (then close 1012) is a
+ * planned move, not a failure: wait its `retryAfterMs`, reconnect, resume. No DOM or global timers are
+ * touched directly, so it runs in Node tests with a fake socket and fake timers.
  */
 import {
   CloseCode,
@@ -77,7 +78,16 @@ const KNOWN_FRAMES = new Set<ServerFrame['type']>([
   'board',
   // a case deadline of one of this agent's teams warned or missed (components/TeamCases.tsx)
   'case_deadline',
+  // the node is draining: reconnect (to another node) after retryAfterMs
+  'reconnect',
 ]);
+
+/** A close 1012 without a `reconnect` frame first: spread the reconnect over this long. */
+const MOVE_SPREAD_MS = 2_000;
+/** Longest wait a `reconnect` frame may ask for. */
+const MOVE_MAX_MS = 30_000;
+/** After the wait, how much longer the server may take to close before the client leaves by itself. */
+const MOVE_CLOSE_GRACE_MS = 5_000;
 
 const defaultTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
@@ -111,6 +121,8 @@ export class ConsoleSocket {
   private heartbeatTimer: TimerHandle | null = null;
   private awaitingPong = false;
   private pingCounter = 0;
+  /** Set by a `reconnect` frame until the next socket; `due` once its retryAfterMs has passed. */
+  private moving: { due: boolean } | null = null;
   /** conversationId -> highest seq held. Insertion order is the resubscribe order. */
   private readonly subscriptions = new Map<string, number>();
   /** clientMsgId -> frame, in send order. Cleared only by ack, by the stored message, or a final error. */
@@ -142,6 +154,7 @@ export class ConsoleSocket {
   /** Closes for good (sign-out, session end); nothing reconnects afterwards. */
   stop(): void {
     this.stopped = true;
+    this.moving = null;
     this.clearTimers();
     const ws = this.ws;
     this.detach();
@@ -230,6 +243,20 @@ export class ConsoleSocket {
     this.detach();
     this.stopHeartbeat();
     if (this.stopped) return;
+    if (this.moving) {
+      // Asked to move: reconnect once the requested wait is over (the move timer does it otherwise).
+      if (this.moving.due) this.reconnectNow();
+      return;
+    }
+    if (code === CloseCode.serviceRestart) {
+      // Closed for a restart without the frame: a planned move, spread out, not a backoff step.
+      this.options.on.status('reconnecting');
+      this.reconnectTimer = this.timers.setTimeout(
+        () => this.connect('reconnecting'),
+        Math.round(this.random() * MOVE_SPREAD_MS),
+      );
+      return;
+    }
     if (code === CloseCode.unauthorized || code === CloseCode.sessionExpired) {
       this.endSession();
       return;
@@ -256,6 +283,7 @@ export class ConsoleSocket {
   private endSession(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.moving = null;
     this.clearTimers();
     this.detach();
     this.options.on.status('stopped');
@@ -267,6 +295,46 @@ export class ConsoleSocket {
     const delay = backoffDelay(this.attempt, this.random(), this.backoff.baseMs, this.backoff.maxMs);
     this.attempt += 1;
     this.reconnectTimer = this.timers.setTimeout(() => this.connect('reconnecting'), delay);
+  }
+
+  /**
+   * The server is draining: hold new sends and subscriptions (they go on the next socket), keep
+   * reading the acks still coming, and reconnect once it has closed and retryAfterMs has passed.
+   */
+  private startMove(retryAfterMs: unknown): void {
+    const wait = typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.min(retryAfterMs, MOVE_MAX_MS) : 0;
+    const move = { due: false };
+    this.moving = move;
+    this.welcomed = false;
+    this.stopHeartbeat();
+    this.options.on.status('reconnecting');
+    if (this.reconnectTimer !== null) this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.moving !== move) return;
+      move.due = true;
+      if (!this.ws) return this.reconnectNow();
+      // Still open: the server is finishing frames; it closes soon, or we leave by ourselves.
+      this.reconnectTimer = this.timers.setTimeout(() => {
+        this.reconnectTimer = null;
+        if (this.moving !== move) return;
+        const ws = this.ws;
+        this.detach();
+        try {
+          ws?.close(CloseCode.normal, 'moving');
+        } catch {
+          // already closing
+        }
+        this.reconnectNow();
+      }, MOVE_CLOSE_GRACE_MS);
+    }, wait);
+  }
+
+  private reconnectNow(): void {
+    this.moving = null;
+    if (this.reconnectTimer !== null) this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.connect('reconnecting');
   }
 
   /** Forgets the current socket so its late events are ignored. */
@@ -375,6 +443,9 @@ export class ConsoleSocket {
           if (frame.code === 'rate_limited') this.retryLater(frame.clientMsgId);
           else this.settle(frame.clientMsgId);
         }
+        break;
+      case 'reconnect':
+        this.startMove(frame.retryAfterMs);
         break;
       default:
         break;

@@ -17,6 +17,8 @@ export const MAX_ACCOMMODATION_CHARS = 300;
 export const CloseCode = {
   normal: 1000,
   goingAway: 1001,
+  /** The node is draining (shutdown or deploy): reconnect, after the `reconnect` frame's `retryAfterMs`. */
+  serviceRestart: 1012,
   policy: 1008,
   tooBig: 1009,
   unauthorized: 4401,

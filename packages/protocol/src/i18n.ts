@@ -40,7 +40,8 @@ type SystemKey =
   | 'conversation.escalated'
   | 'agent.conference_joined'
   | 'supervisor.joined'
-  | 'handoff.language';
+  | 'handoff.language'
+  | 'assistant.unavailable';
 
 /** Notices the server stores as system messages; clients may re-render them in the viewer's language. */
 export const systemStrings: Table<SystemKey> = {
@@ -57,6 +58,8 @@ export const systemStrings: Table<SystemKey> = {
     'agent.conference_joined': '{name} joined the chat to help.',
     'supervisor.joined': '{name}, a supervisor, joined the chat.',
     'handoff.language': 'One moment: we are connecting you with an agent who speaks {language}.',
+    'assistant.unavailable':
+      'Sorry, the assistant could not answer your last message. Please send it again, or ask for an agent.',
   },
   es: {
     'conversation.queued': 'Está en la fila del equipo {team}. Un agente se unirá en breve.',
@@ -70,5 +73,7 @@ export const systemStrings: Table<SystemKey> = {
     'agent.conference_joined': '{name} se unió al chat para ayudar.',
     'supervisor.joined': '{name}, supervisor, se unió al chat.',
     'handoff.language': 'Un momento: le estamos conectando con un agente que habla {language}.',
+    'assistant.unavailable':
+      'Lo sentimos, el asistente no pudo responder a su último mensaje. Envíelo de nuevo o pida hablar con un agente.',
   },
 };

@@ -168,6 +168,8 @@ export interface AgentStat {
   maxConcurrent: number;
   skills: Array<{ teamId: string; language: Language }>;
   conversations: string[];
+  /** A console of theirs is open on some live node (absent from servers without presence). */
+  online?: boolean;
 }
 
 export interface SlaBreach {

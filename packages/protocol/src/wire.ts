@@ -61,6 +61,8 @@ export const SystemCode = z.enum([
   'supervisor.joined',
   /** A Spanish chat is passed to a Spanish-speaking agent: "un momento..." */
   'handoff.language',
+  /** The assistant could not answer a message after several tries (docs/assistant.md#turns-as-stored-jobs). */
+  'assistant.unavailable',
 ]);
 export type SystemCode = z.infer<typeof SystemCode>;
 
@@ -311,6 +313,17 @@ export interface PongFrame {
   serverTime: string;
 }
 
+/**
+ * The node is going away (a deploy or shutdown): wait `retryAfterMs`, then reconnect (the load balancer
+ * picks another node) and resume by `lastSeq` as after any close. Not an error. Close 1012 follows.
+ */
+export interface ReconnectFrame {
+  type: 'reconnect';
+  reason: 'draining';
+  /** A per-socket random spread, so clients do not all reach the other nodes at the same instant. */
+  retryAfterMs: number;
+}
+
 export type ServerFrame =
   | OfferFrame
   | OfferClosedFrame
@@ -324,4 +337,5 @@ export type ServerFrame =
   | InboxFrame
   | ErrorFrame
   | PongFrame
+  | ReconnectFrame
   | CaseDeadlineFrame;

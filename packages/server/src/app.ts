@@ -14,7 +14,9 @@ import { EmbeddedAccounts } from './accounts/embedded/embedded-accounts.js';
 import { PanVault } from './accounts/embedded/pan-vault.js';
 import { ensureProducts } from './accounts/embedded/products.js';
 import { AgentsService } from './agents/agents.service.js';
-import { agentRoutes } from './agents/agents.routes.js';
+import { agentRoutes, STAFF_THROTTLE } from './agents/agents.routes.js';
+import { CounterLoginThrottle } from './agents/login-throttle.js';
+import { PresenceService } from './agents/presence.js';
 import { AgentsStore } from './agents/agents.store.js';
 import type { Assistant } from './assistant/assistant.js';
 import { AssistantStateStore } from './assistant/dialogue/state.js';
@@ -53,9 +55,13 @@ import { widgetRoutes } from './conversations/widget.routes.js';
 import { IdentityService } from './identity/identity.service.js';
 import { SecretBox } from './identity/secret-box.js';
 import { SessionsStore } from './identity/sessions.store.js';
+import { readinessRoutes } from './ops/health.js';
+import { Drain } from './ops/shutdown.js';
+import { Metrics } from './ops/metrics.js';
 import { PatternRedactor, type Redactor } from './redaction/redactor.js';
 import { registerInputGuard } from './security/input-guard.js';
 import { RateLimits, registerHttpRateLimits, type LimiterFactory } from './security/rate-limits.js';
+import { redisCounters } from './security/shared-counters.js';
 import { stepUpRoutes } from './security/stepup.routes.js';
 import { StepUpService } from './security/stepup.service.js';
 import type { Actor } from './security/access.js';
@@ -87,6 +93,8 @@ export interface App {
   config: Config;
   http: FastifyInstance;
   store: Store;
+  /** Events between this node's parts and, with Redis, the other nodes. */
+  bus: Bus;
   services: {
     conversations: ConversationService;
     identity: IdentityService;
@@ -104,17 +112,24 @@ export interface App {
     uploads: UploadsService;
     /** Case deadline timers (docs/disputes.md#timers); `sweep()` fires what is due now. */
     caseTimers: CaseTimers;
+    /** Staff consoles open on any node, and the away rule (agents/presence.ts). */
+    presence: PresenceService;
   };
   gateway: WsGateway;
   /** Listens on config.host:config.port; returns the base URL. */
   listen(): Promise<string>;
+  /** Graceful shutdown, first half (ops/shutdown.ts): /readyz 503 at once, then sockets asked to move. */
+  drain(): Promise<void>;
+  /** True once drain() has started. */
+  readonly draining: boolean;
   close(): Promise<void>;
 }
 
 export async function createApp(config: Config, o: AppOverrides = {}): Promise<App> {
-  const logger = o.logger ?? createLogger(config.logLevel);
+  const logger = o.logger ?? createLogger(config.logLevel, undefined, { node: config.nodeId });
   const clock = o.clock ?? systemClock;
-  const store = await openStore(config.database);
+  const metrics = new Metrics({ nodeId: config.nodeId, logger });
+  const store = await openStore(config.database, metrics.observeQuery);
   const vault = new PanVault(config.accounts.encryptionKey);
   const totpSecrets = new SecretBox(config.accounts.encryptionKey, 'carechat totp');
   await ensureProducts(store.db);
@@ -133,7 +148,23 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     }
     bus = redisBus;
   } else bus = new InProcessBus();
-  const redactor = o.redactor ?? new PatternRedactor();
+  // Several nodes: rate limits and sign-in throttles count in Redis (memory fallback while it is away).
+  const counters = config.redis ? redisCounters({ ...config.redis, nodeId: config.nodeId, logger }) : null;
+  if (counters && !(await counters.ready())) logger.warn('redis counters not ready at boot: counting in memory');
+  // Which staff members have a console open, on any node; the away rule (agents/presence.ts).
+  const presence = new PresenceService({
+    db: store.db,
+    bus,
+    logger,
+    clock,
+    nodeId: config.nodeId,
+    heartbeatMs: config.presence.heartbeatMs,
+    awayAfterSeconds: config.presence.awayAfterSeconds,
+  });
+  await presence.start();
+  if (bus instanceof RedisBus) metrics.watchBus(bus);
+  // Counted by finding type (ops/metrics.ts); the values are never looked at.
+  const redactor = metrics.countRedactions(o.redactor ?? new PatternRedactor());
 
   const sessions = new SessionsStore(store.db, clock, { staffIdleSeconds: config.staffSessionIdleSeconds });
   const agentsStore = new AgentsStore(store.db);
@@ -182,6 +213,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       logger,
     });
   const queues = new QueueModel(store.db, config.averageHandleSeconds);
+  metrics.watchQueues({ db: store.db, queues, now: () => clock.now() });
   const cases = new CasesService({ db: store.db, bus, clock, redactor });
   // The cardmember's secure inbox: case notices (in the case's transaction) and chat summaries.
   const secureMessages = new SecureMessagesService({ db: store.db, bus, clock, redactor });
@@ -197,17 +229,21 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const caseTimers = new CaseTimers({ db: store.db, bus, cases, clock, logger, sweepMs: config.caseTimers.sweepMs });
   caseTimers.start();
   const conversations = new ConversationService({
-    store: new ConversationsStore(store.db),
+    // SQLite has one writer: concurrent sends share commits (store/group-commit.ts). PostgreSQL: one each.
+    store: new ConversationsStore(store.db, { groupCommit: store.kind === 'sqlite' }),
     agents: agentsStore,
     bus,
-    assistant,
+    assistant: metrics.timeAssistant(assistant),
     redactor,
     clock,
     logger,
     queues,
     conversationReference: (id) => cases.conversationReference(id),
     summaries,
+    assistantJobs: { nodeId: config.nodeId, kind: store.kind, ...config.assistantJobs },
   });
+  // The assistant's turns are stored jobs: every node sweeps for those a dead or failing node left.
+  conversations.startAssistantJobs();
   const routing = new RoutingService({
     db: store.db,
     kind: store.kind,
@@ -232,7 +268,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     redactor,
   });
   const csat = new CsatService({ db: store.db, conversations, redactor, clock });
-  const board = new BoardService({ db: store.db, queues, conversations, clock, csat });
+  const board = new BoardService({ db: store.db, queues, conversations, clock, csat, presence });
   const identity = new IdentityService({
     db: store.db,
     sessions,
@@ -288,9 +324,11 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   });
   late.uploads = uploads;
 
-  const http = await createHttp({ logger, secureCookies: config.secureCookies });
+  const http = await createHttp({ logger, secureCookies: config.secureCookies, trustProxy: config.trustProxy });
+  // First, so every route is timed; GET /metrics (bearer token when METRICS_TOKEN is set).
+  metrics.registerHttp(http, config.metricsToken);
   // Before any route or plugin, so the per-IP limits cover the site's sign-in too.
-  const rateLimits = new RateLimits(config.rateLimits, o.rateLimiters);
+  const rateLimits = new RateLimits(config.rateLimits, o.rateLimiters ?? counters?.limiters);
   registerHttpRateLimits(http, rateLimits);
   registerInputGuard(http);
   widgetRoutes(http, { identity, conversations, sessions, bus });
@@ -312,11 +350,21 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   casesRoutes(http, { identity, cases, conversations, conversationsStore, db: store.db });
   csatRoutes(http, { identity, csat });
   slaRoutes(http, { identity, db: store.db, cases, clock });
-  agentRoutes(http, { identity, agents, sessions, bus, secureCookies: config.secureCookies, now: () => clock.now() });
+  agentRoutes(http, {
+    identity,
+    agents,
+    sessions,
+    bus,
+    secureCookies: config.secureCookies,
+    now: () => clock.now(),
+    ...(counters ? { throttle: new CounterLoginThrottle(counters.limiters, STAFF_THROTTLE) } : {}),
+  });
   http.get('/healthz', async () => ({ ok: true }));
+  const drain = new Drain({ waitMs: config.shutdownDrainMs, logger });
+  readinessRoutes(http, { store, bus, nodeId: config.nodeId, draining: () => drain.draining, logger });
   await serveClients(http);
   if (config.site.enabled) {
-    const { sitePlugin } = await import('@carechat/site');
+    const { sitePlugin, SITE_LOGIN_THROTTLE } = await import('@carechat/site');
     await http.register(sitePlugin, {
       authenticate: (u: string, p: string) => cardmembers.authenticate(u, p),
       getAccount: (id: string) => cardmembers.account(id),
@@ -328,6 +376,14 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       sessionTtlSeconds: 1800,
       secureCookies: config.secureCookies,
       demoLogins: demoLoginsForSite(),
+      ...(counters
+        ? {
+            loginThrottle: new CounterLoginThrottle(counters.limiters, {
+              ...SITE_LOGIN_THROTTLE,
+              keyPrefix: 'cc_lt_site',
+            }),
+          }
+        : {}),
       devicePrompts: {
         view: (token: string, cardmemberId: string) => stepup.devicePrompt(token, cardmemberId),
         answer: (token: string, cardmemberId: string, decision: 'approve' | 'deny') =>
@@ -367,6 +423,8 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     rateLimits,
     offers: (agentId) => routing.openOffers(agentId),
     board: (actor) => board.board(actor),
+    presence,
+    metrics,
   });
   http.server.on('upgrade', (req, socket, head) => {
     if (req.url?.split('?')[0] !== '/ws') {
@@ -387,6 +445,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
     config,
     http,
     store,
+    bus,
     services: {
       conversations,
       identity,
@@ -398,6 +457,7 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       queues,
       cases,
       caseTimers,
+      presence,
       uploads,
     },
     gateway,
@@ -405,16 +465,23 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
       listening = await http.listen({ host: config.host, port: config.port });
       return listening;
     },
+    drain: () => drain.run(gateway),
+    get draining() {
+      return drain.draining;
+    },
     async close() {
       if (closed) return;
       closed = true;
       clearInterval(sweeper);
       await gateway.close();
+      await presence.stop();
       await http.close();
       await routing.stop();
       await caseTimers.stop();
+      await conversations.stopAssistantJobs();
       await conversations.idle();
       await bus.close();
+      await counters?.close();
       await store.close();
     },
   };

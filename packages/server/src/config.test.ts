@@ -91,6 +91,15 @@ describe('loadConfig database selection', () => {
   });
 });
 
+describe('loadConfig TRUST_PROXY', () => {
+  it('trusts no proxy by default, a hop count, or a list of addresses and CIDRs; refuses anything else', () => {
+    expect(load().trustProxy).toBe(false);
+    expect(load({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(load({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7']);
+    expect(configError({ TRUST_PROXY: 'everyone; rm -rf' }).message).toMatch(/TRUST_PROXY/);
+  });
+});
+
 describe('loadConfig validation', () => {
   it.each([
     ['PORT', { PORT: 'eighty' }],

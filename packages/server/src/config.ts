@@ -79,6 +79,14 @@ const EnvSchema = z.object({
   ROUTING_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How often each node fires due case deadline timers (stored rows; each fires exactly once). */
   CASE_TIMER_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  /** How often each node takes assistant turns left behind (a node died mid-turn, or a turn failed). */
+  ASSISTANT_JOB_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  /** How long a node owns an assistant turn it took; after that another node may take it over. */
+  ASSISTANT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  /** How often each node stamps its heartbeat, removes dead nodes' presence and applies the away rule. */
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
+  /** An `available` staff member with no console open on any node for this long is set to `away`. */
+  PRESENCE_AWAY_AFTER_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
   WS_RATE_PER_SECOND: z.coerce.number().min(1).max(10000).default(10),
   WS_BURST: z.coerce.number().int().min(1).max(100000).default(30),
   /** Clients ping at least this often; a socket silent for 3 x this long is closed (1001). */
@@ -101,6 +109,16 @@ const EnvSchema = z.object({
     .default(10 * 1024 * 1024),
   DEMO: bool.optional(),
   SECURE_COOKIES: bool.optional(),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client IP (per-IP rate limits, logs): unset =
+   * none; a number = that many hops; otherwise comma-separated addresses or CIDRs of the balancers.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9A-Fa-f:./]+(,\s*[0-9A-Fa-f:./]+)*)$/, 'a hop count, or addresses/CIDRs separated by commas')
+    .optional(),
+  /** Bearer token for GET /metrics (>= 16 characters). Unset: /metrics is open (block it at the load balancer). */
+  METRICS_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
 });
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string };
@@ -132,7 +150,15 @@ export interface Config {
   routing: { offerTimeoutSeconds: number; sweepMs: number };
   /** Case deadline timers (docs/disputes.md#timers). */
   caseTimers: { sweepMs: number };
+  /** The assistant's turns as stored jobs (docs/assistant.md#turns-as-stored-jobs). */
+  assistantJobs: { sweepMs: number; leaseSeconds: number };
+  /** Staff presence across nodes and the away rule (agents/presence.ts, docs/routing.md#presence). */
+  presence: { heartbeatMs: number; awayAfterSeconds: number };
   secureCookies: boolean;
+  /** Fastify `trustProxy`: false, a hop count, or the balancers' addresses/CIDRs. */
+  trustProxy: false | number | string[];
+  /** GET /metrics needs `Authorization: Bearer <this>`; null: open (docs/metrics.md). */
+  metricsToken: string | null;
   /** Case documents: link lifetime, size cap, and where files are kept (`<dataDir>/uploads`). */
   uploads: { linkTtlMinutes: number; maxBytes: number; dir: string };
   ws: { maxFrameBytes: number; heartbeatMs: number; ratePerSecond: number; burst: number; sessionRecheckMs: number };
@@ -216,7 +242,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     averageHandleSeconds: e.AVERAGE_HANDLE_SECONDS,
     routing: { offerTimeoutSeconds: e.ROUTING_OFFER_TIMEOUT_SECONDS, sweepMs: e.ROUTING_SWEEP_MS },
     caseTimers: { sweepMs: e.CASE_TIMER_SWEEP_MS },
+    assistantJobs: { sweepMs: e.ASSISTANT_JOB_SWEEP_MS, leaseSeconds: e.ASSISTANT_JOB_LEASE_SECONDS },
+    presence: { heartbeatMs: e.PRESENCE_HEARTBEAT_MS, awayAfterSeconds: e.PRESENCE_AWAY_AFTER_SECONDS },
     secureCookies: e.SECURE_COOKIES ?? publicUrl?.startsWith('https:') ?? false,
+    trustProxy: !e.TRUST_PROXY
+      ? false
+      : /^\d+$/.test(e.TRUST_PROXY)
+        ? Number(e.TRUST_PROXY)
+        : e.TRUST_PROXY.split(',').map((p) => p.trim()),
+    metricsToken: e.METRICS_TOKEN ?? null,
     uploads: {
       linkTtlMinutes: e.UPLOAD_LINK_TTL_MINUTES,
       maxBytes: e.UPLOAD_MAX_BYTES,

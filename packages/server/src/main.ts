@@ -1,6 +1,7 @@
 /** `npm start`: boots carechat with the validated config and prints where to go. */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { exitOnSignals, SETTLE_MS } from './ops/shutdown.js';
 import { DEMO_AGENTS, DEMO_CARDMEMBERS } from './seed/demo.js';
 
 async function main(): Promise<void> {
@@ -33,15 +34,12 @@ async function main(): Promise<void> {
   }
   console.log(lines.join('\n') + '\n');
 
-  const shutdown = async (signal: string) => {
-    console.log(`\n${signal}: shutting down`);
-    const timer = setTimeout(() => process.exit(1), 10_000);
-    timer.unref();
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Drain (not ready, wait SHUTDOWN_DRAIN_MS, sockets told to reconnect elsewhere), close, exit 0.
+  exitOnSignals(app, {
+    log: (line) => console.log(`\n${line}`),
+    exit: (code) => process.exit(code),
+    hardTimeoutMs: config.shutdownDrainMs + SETTLE_MS + 10_000,
+  });
 }
 
 main().catch((err: unknown) => {

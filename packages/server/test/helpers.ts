@@ -147,6 +147,9 @@ export function testConfig(db: TestDatabase, env: Record<string, string> = {}): 
     RATE_LIMIT_STAFF_LOGIN: '100000/60',
     RATE_LIMIT_SITE_LOGIN: '100000/60',
     RATE_LIMIT_SENDS: '100000/60',
+    // Tests make agents available over HTTP without a console socket; the away rule (agents/presence.ts)
+    // would set them away after two minutes of a long file. Presence tests set their own, small value.
+    PRESENCE_AWAY_AFTER_SECONDS: '86400',
     ...env,
   });
   config.database = db.config;

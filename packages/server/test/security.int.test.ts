@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/shared/logger.js';
 import {
   postJson,
+  siteToken,
   startServer,
   staffLogin,
   storeUnavailable,
   TestSocket,
-  widgetSession,
   type TestServer,
 } from './helpers.js';
 
@@ -25,7 +25,7 @@ describe.skipIf(skip)('security basics', () => {
       },
     });
     // Most verbose level, so anything that could leak into logs would.
-    s = await startServer({ logger: createLogger('trace', sink) });
+    s = await startServer({ logger: createLogger('trace', sink, { node: 'log-check-node' }) });
   });
   afterAll(async () => s?.close());
 
@@ -42,17 +42,24 @@ describe.skipIf(skip)('security basics', () => {
 
   it('never puts message bodies, tokens or cookies in the logs, even at trace level', async () => {
     logLines.length = 0;
-    const session = await widgetSession(s, { sub: 'cm_sam', card: 'card_sam_blue' });
+    const token = await siteToken({ sub: 'cm_sam', card: 'card_sam_blue' });
+    const created = await postJson(`${s.url}/api/widget/session`, { token });
+    expect(created.status).toBe(201);
+    const session = created.json as import('@carechat/protocol').WidgetSessionResponse;
     const sock = await TestSocket.open(s, { sessionToken: session.sessionToken });
     await sock.handshake(session.conversation.id, session.conversation.lastSeq);
     const secretBody = 'my private note zebra-orchid-7731';
-    sock.send({
-      type: 'send',
-      conversationId: session.conversation.id,
-      clientMsgId: 'log-check-0001',
-      body: secretBody,
-    });
-    await sock.next('ack');
+    // A made-up, Luhn-valid card number, typed the way people do.
+    const card = '4539 1488 0343 6467';
+    for (const [i, body] of [secretBody, `my card is ${card} please help`].entries()) {
+      const ack = sock.next('ack', (f) => f.clientMsgId === `log-check-000${i}`);
+      sock.send({ type: 'send', conversationId: session.conversation.id, clientMsgId: `log-check-000${i}`, body });
+      await ack;
+    }
+    // Malformed bodies and frames carrying the same values (a parser's error could quote its input).
+    await postJson(`${s.url}/api/widget/session`, `{"token": "${token}", "note": "${secretBody} ${card}`);
+    sock.send(`{"type":"send","body":"${secretBody} ${card}"`);
+    await sock.next('error', (f) => f.code === 'bad_json');
     const agent = await staffLogin(s, 'ben@carechat.test', 'demo-ben-2024');
     await agent.call('GET', `/api/conversations?view=waiting&probe=${encodeURIComponent(secretBody)}`);
     await postJson(`${s.url}/api/auth/login`, { email: 'ben@carechat.test', password: 'wrong-password-zz' });
@@ -66,12 +73,24 @@ describe.skipIf(skip)('security basics', () => {
     for (const secret of [
       secretBody,
       'zebra-orchid',
+      card,
+      card.replace(/ /g, ''),
+      token,
       session.sessionToken,
       agent.cookie.split('=')[1]!,
       'wrong-password-zz',
       agent.csrf,
     ]) {
       expect(all).not.toContain(secret);
+    }
+    // One JSON object per line, each with its level, time, node and message.
+    const lines = all.split('\n').filter((l) => l.trim() !== '');
+    for (const line of lines) {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(typeof entry.level, line).toBe('number');
+      expect(typeof entry.time, line).toBe('number');
+      expect(entry.node, line).toBe('log-check-node');
+      expect(typeof entry.msg, line).toBe('string');
     }
   });
 

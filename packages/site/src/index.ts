@@ -7,5 +7,6 @@
  */
 export type { SiteCard, SiteCardmember, SiteDeps } from './site.types.js';
 export { sitePlugin } from './site.plugin.js';
+export { DEFAULT_THROTTLE as SITE_LOGIN_THROTTLE, type SiteLoginThrottle } from './login-throttle.js';
 export { signChatToken, MAX_CHAT_TOKEN_TTL_SECONDS } from './chat-token.js';
 export { escapeHtml } from './html.js';

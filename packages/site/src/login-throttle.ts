@@ -1,10 +1,19 @@
 /**
  * Counts failed sign-ins per username + IP and locks the pair out for a while after too many.
  *
- * The map lives in this process's memory and is bounded, which is enough for the single-node demo.
- * A multi-node deployment must move these counters to the store (or the bus), otherwise each node
- * grants its own allowance and an attacker spreads guesses across nodes.
+ * `LoginThrottle` keeps the map in this process's memory, bounded, which is enough for one node. With
+ * several nodes each would grant its own allowance and an attacker would spread guesses across them,
+ * so the host passes its own shared counter as `SiteDeps.loginThrottle` (carechat: Redis, see
+ * packages/server/src/security/shared-counters.ts); this package stays free of any store.
  */
+
+/** What the sign-in route needs (`SiteDeps.loginThrottle`); keys come from `LoginThrottle.key`. */
+export interface SiteLoginThrottle {
+  /** Milliseconds until the pair may try again, or 0 when it is not locked out. */
+  retryAfterMs(key: string): number | Promise<number>;
+  fail(key: string): void | Promise<void>;
+  reset(key: string): void | Promise<void>;
+}
 
 export interface LoginThrottleOptions {
   maxFailures: number;
@@ -26,7 +35,7 @@ export const DEFAULT_THROTTLE: LoginThrottleOptions = {
   now: () => Date.now(),
 };
 
-export class LoginThrottle {
+export class LoginThrottle implements SiteLoginThrottle {
   private readonly entries = new Map<string, Entry>();
   private readonly opts: LoginThrottleOptions;
 

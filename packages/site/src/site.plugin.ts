@@ -87,7 +87,7 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
 
   const css = await readFile(new URL('./site.css', import.meta.url), 'utf8');
   const cssHref = `/site/assets/site.css?v=${createHash('sha256').update(css).digest('hex').slice(0, 12)}`;
-  const throttle = new LoginThrottle();
+  const throttle = deps.loginThrottle ?? new LoginThrottle();
   const cookieOptions = {
     path: '/',
     httpOnly: true,
@@ -198,7 +198,7 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
     }
 
     const key = LoginThrottle.key(username, request.ip);
-    const waitMs = throttle.retryAfterMs(key);
+    const waitMs = await throttle.retryAfterMs(key);
     if (waitMs > 0) {
       reply.header('retry-after', String(Math.ceil(waitMs / 1000)));
       return renderSignIn(reply, 429, lang, {
@@ -209,10 +209,10 @@ export async function sitePlugin(app: FastifyInstance, deps: SiteDeps): Promise<
 
     const cardmember = await deps.authenticate(username, password);
     if (!cardmember) {
-      throttle.fail(key);
+      await throttle.fail(key);
       return renderSignIn(reply, 401, lang, { username, error: { kind: 'invalid' } });
     }
-    throttle.reset(key);
+    await throttle.reset(key);
     const token = await signSession(deps.sessionSecret, cardmember.id, deps.sessionTtlSeconds);
     reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: deps.sessionTtlSeconds });
     // Back to the upload link that sent them to sign in (upload.pages.ts), else the account.

@@ -1,5 +1,6 @@
 /** The contract between the carechat server (which owns the store) and the demo site plugin. */
 import type { CaseView, SecureMessageView } from '@carechat/protocol';
+import type { SiteLoginThrottle } from './login-throttle.js';
 
 export interface SiteCard {
   id: string;
@@ -37,6 +38,8 @@ export interface SiteDeps {
   uploads?: UploadLinks;
   /** carechat's secure messages and cases; when set, `/account/messages` and `/account/cases` are served. */
   inbox?: SiteInbox;
+  /** Failed sign-ins per username + IP; default in this process's memory (one node only). */
+  loginThrottle?: SiteLoginThrottle;
 }
 
 /** The signed-in cardmember's secure inbox and cases, as carechat answers them (never another's). */

@@ -14,6 +14,7 @@ function setup(options: { storage?: MemoryStorage; lastSeq?: number; token?: str
   const statuses: ConnectionStatus[] = [];
   const authFailures: number[] = [];
   const fatals: string[] = [];
+  const openFails: number[] = [];
   let lastSeq = options.lastSeq ?? 0;
   let ids = 0;
   const connection = new Connection({
@@ -32,6 +33,7 @@ function setup(options: { storage?: MemoryStorage; lastSeq?: number; token?: str
       outbox: () => {},
       authFailed: (code) => authFailures.push(code),
       fatal: (code) => fatals.push(code),
+      openFailed: (count) => openFails.push(count),
     },
     timers: clock,
     random: () => 0.5,
@@ -76,6 +78,7 @@ function setup(options: { storage?: MemoryStorage; lastSeq?: number; token?: str
     statuses,
     authFailures,
     fatals,
+    openFails,
     connection,
     socket,
     handshake,
@@ -362,5 +365,101 @@ describe('Connection reconnect and heartbeat', () => {
     t.clock.advance(60_000);
     expect(t.sockets).toHaveLength(1);
     expect(t.statuses.at(-1)).toBe('stopped');
+  });
+});
+
+describe('Connection when the server drains (reconnect frame, close 1012)', () => {
+  const reconnect = (retryAfterMs: number) => ({ type: 'reconnect', reason: 'draining', retryAfterMs }) as const;
+
+  it('stops sending, still takes the acks, then reconnects after retryAfterMs and resumes by lastSeq', () => {
+    const t = setup({ lastSeq: 4 });
+    t.connection.start();
+    t.handshake();
+    const inFlight = t.connection.send('sent before the drain');
+    t.socket().receive(reconnect(1200));
+    expect(t.connection.isOnline).toBe(false);
+    expect(t.statuses.at(-1)).toBe('reconnecting');
+    // Typed while moving: kept in the outbox, not sent to the node that is going away.
+    const typed = t.connection.send('typed while moving');
+    expect(
+      t
+        .socket()
+        .sentOfType('send')
+        .map((f) => f.clientMsgId),
+    ).toEqual([inFlight]);
+    // The server finishes what it had: the ack still counts.
+    t.ack(inFlight, 5);
+    t.setLastSeq(5);
+    expect(t.connection.outbox.map((i) => i.clientMsgId)).toEqual([typed]);
+
+    t.clock.advance(300);
+    t.socket().drop(1012, 'draining');
+    t.clock.advance(899);
+    expect(t.sockets).toHaveLength(1); // waits out what the server asked (1200 ms from the frame)
+    t.clock.advance(1);
+    expect(t.sockets).toHaveLength(2);
+    t.handshake();
+    expect(t.socket().sentOfType('subscribe')).toEqual([{ type: 'subscribe', conversationId: 'conv_1', lastSeq: 5 }]);
+    expect(
+      t
+        .socket()
+        .sentOfType('send')
+        .map((f) => f.clientMsgId),
+    ).toEqual([typed]);
+    expect(t.statuses.at(-1)).toBe('online');
+    // A planned move is not a failure of any kind.
+    expect(t.authFailures).toEqual([]);
+    expect(t.fatals).toEqual([]);
+    expect(t.openFails).toEqual([]);
+  });
+
+  it('does not count the move as a failed attempt: the next outage backs off from the start', () => {
+    const t = setup();
+    t.connection.start();
+    t.handshake();
+    t.socket().receive(reconnect(0));
+    t.socket().drop(1012, 'draining');
+    t.clock.advance(0);
+    expect(t.sockets).toHaveLength(2);
+    // The next socket fails before opening: the first backoff step, as if the move never happened.
+    t.socket().drop(1006);
+    t.clock.advance(backoffDelay(0, () => 0.5) - 1);
+    expect(t.sockets).toHaveLength(2);
+    t.clock.advance(1);
+    expect(t.sockets).toHaveLength(3);
+  });
+
+  it('spreads a bare close 1012 (no reconnect frame seen) over up to 2 s', () => {
+    const t = setup(); // random() = 0.5
+    t.connection.start();
+    t.handshake();
+    t.socket().drop(1012);
+    t.clock.advance(999);
+    expect(t.sockets).toHaveLength(1);
+    t.clock.advance(1);
+    expect(t.sockets).toHaveLength(2);
+    expect(t.statuses.at(-1)).toBe('reconnecting');
+  });
+
+  it('leaves by itself if the server never closes after asking it to move', () => {
+    const t = setup();
+    t.connection.start();
+    t.handshake();
+    t.socket().receive(reconnect(500));
+    t.clock.advance(500 + 4_999);
+    expect(t.sockets).toHaveLength(1);
+    t.clock.advance(1);
+    expect(t.sockets[0]!.closedWith).toBe(1000);
+    expect(t.sockets).toHaveLength(2);
+  });
+
+  it('caps an absurd retryAfterMs at 30 s', () => {
+    const t = setup();
+    t.connection.start();
+    t.handshake();
+    t.socket().receive(reconnect(10_000_000));
+    t.socket().drop(1012);
+    t.clock.advance(30_000);
+    expect(t.sockets).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The widget's WebSocket client: handshake, subscribe/resume, heartbeat, reconnect with backoff, and
  * the outbox that guarantees every typed message reaches the server exactly once (same clientMsgId on
- * every retry; the server returns the first result for a repeat). Pure TypeScript: the socket factory,
+ * every retry; the server returns the first result for a repeat). A draining server's `reconnect` frame
+ * (then close 1012) is a planned move, not a failure: wait its `retryAfterMs`, reconnect, resume. Pure TypeScript: the socket factory,
  * timers, randomness and storage are injected so tests drive it with fakes.
  */
 import {
@@ -79,6 +80,12 @@ const DEFAULT_HEARTBEAT_MS = 25_000;
 const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 10_000;
+/** A close 1012 without a `reconnect` frame first: spread the reconnect over this long. */
+const MOVE_SPREAD_MS = 2_000;
+/** Longest wait a `reconnect` frame may ask for. */
+const MOVE_MAX_MS = 30_000;
+/** After `reconnect`, how long the server may take to close before the client leaves by itself. */
+const MOVE_CLOSE_GRACE_MS = 5_000;
 
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
 export function backoffDelay(
@@ -102,7 +109,8 @@ const FAILING_SEND_ERRORS = new Set([
   'frame_too_large',
 ]);
 
-type Phase = 'closed' | 'opening' | 'hello' | 'subscribing' | 'ready';
+/** `moving`: the server asked us to reconnect elsewhere; nothing new is sent until the next socket. */
+type Phase = 'closed' | 'opening' | 'hello' | 'subscribing' | 'ready' | 'moving';
 
 export class Connection {
   private readonly o: ConnectionOptions;
@@ -127,6 +135,8 @@ export class Connection {
   private conversationId: string;
   private pingCount = 0;
   private rateLimitHits = 0;
+  /** When the server asked us to move: the time to reconnect at. */
+  private moveAt: number | null = null;
 
   constructor(options: ConnectionOptions) {
     this.o = options;
@@ -163,6 +173,7 @@ export class Connection {
   /** Closes for good (the conversation is kept; start() again resumes it). */
   stop(): void {
     this.stopped = true;
+    this.moveAt = null;
     this.teardown(CloseCode.normal);
     this.o.events.status('stopped');
   }
@@ -304,6 +315,21 @@ export class Connection {
   private handleClose(code: number, reason = ''): void {
     this.teardown(CloseCode.normal);
     if (this.stopped) return;
+    if (this.moveAt !== null || code === CloseCode.serviceRestart) {
+      // A planned move (the node is draining): not an error, no backoff step, no failed open.
+      const delay =
+        this.moveAt !== null
+          ? Math.max(0, this.moveAt - this.timers.now())
+          : Math.round(this.random() * MOVE_SPREAD_MS);
+      this.moveAt = null;
+      this.attempt = 0;
+      this.o.events.status('reconnecting');
+      this.reconnectTimer = this.timers.setTimeout(() => {
+        this.reconnectTimer = null;
+        if (!this.stopped) this.open('reconnecting');
+      }, delay);
+      return;
+    }
     if (code === CloseCode.unauthorized || code === CloseCode.sessionExpired) {
       this.stopped = true;
       this.o.events.status('stopped');
@@ -333,11 +359,14 @@ export class Connection {
 
   /** Drops the current socket as dead (no traffic for two heartbeats) and reconnects. */
   private abandon(): void {
-    const socket = this.socket;
+    this.abandonSocket(this.socket, 4000, 'heartbeat timeout');
+  }
+
+  private abandonSocket(socket: SocketLike | null, code: number, reason: string): void {
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
       try {
-        socket.close(4000, 'heartbeat timeout');
+        socket.close(code, reason);
       } catch {
         // ignore
       }
@@ -359,7 +388,8 @@ export class Connection {
         this.subscribe();
         break;
       case 'subscribed':
-        if (frame.conversationId === this.conversationId) {
+        // While moving, the socket is on its way out: the next one subscribes again.
+        if (frame.conversationId === this.conversationId && this.phase !== 'moving') {
           this.phase = 'ready';
           this.o.events.frame(frame);
           this.o.events.status('online');
@@ -381,8 +411,30 @@ export class Connection {
       case 'error':
         this.onError(frame);
         break;
+      case 'reconnect':
+        this.onReconnectRequest(frame.retryAfterMs);
+        break;
     }
     this.o.events.frame(frame);
+  }
+
+  /**
+   * The server is draining: stop sending (typed messages wait in the outbox), keep reading the acks
+   * still coming, and once it closes (or after a grace period, if it does not) reconnect after the
+   * delay it asked for. The next socket resumes by lastSeq and re-sends whatever is still un-acked.
+   */
+  private onReconnectRequest(retryAfterMs: unknown): void {
+    const wait = typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.min(retryAfterMs, MOVE_MAX_MS) : 0;
+    this.moveAt = this.timers.now() + wait;
+    this.phase = 'moving';
+    this.o.events.status('reconnecting');
+    this.timers.clearTimeout(this.reconnectTimer);
+    const socket = this.socket;
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.socket !== socket || !socket) return;
+      this.abandonSocket(socket, CloseCode.normal, 'moving');
+    }, wait + MOVE_CLOSE_GRACE_MS);
   }
 
   private onError(frame: ErrorFrame): void {

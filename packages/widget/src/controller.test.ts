@@ -342,3 +342,27 @@ describe('ChatController', () => {
     });
   });
 });
+
+describe('ChatController when the server drains', () => {
+  it('moves to a new socket without an error, a notice or a new session', async () => {
+    const t = setup([session(1)]);
+    t.controller.open();
+    await flush();
+    t.handshake();
+    expect(t.controller.state.connection).toBe('online');
+    t.sockets[0]!.receive({ type: 'reconnect', reason: 'draining', retryAfterMs: 700 });
+    t.sockets[0]!.drop(1012, 'draining');
+    await flush();
+    // A status line ("reconnecting"), never the error box.
+    expect(t.controller.state.connection).toBe('reconnecting');
+    expect(t.controller.state.phase).toBe('ready');
+    expect(t.controller.state.error).toBeNull();
+    expect(t.controller.state.notice).toBeNull();
+    t.clock.advance(700);
+    expect(t.sockets).toHaveLength(2);
+    expect(t.sockets[1]!.protocols).toEqual(['carechat.v1', 'carechat.auth.sess_1']);
+    t.handshake();
+    expect(t.controller.state.connection).toBe('online');
+    expect(t.calls).toEqual(['siteToken', 'createSession:jwt_1']);
+  });
+});

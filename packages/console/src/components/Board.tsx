@@ -95,7 +95,10 @@ export function Board({ board }: { board: SupervisorBoard | null }) {
                 <th scope="row">
                   {a.name} <span class="hint">({a.role})</span>
                 </th>
-                <td>{a.stateSince}</td>
+                <td>
+                  {a.stateSince}
+                  {a.connection && <span class="hint"> · {a.connection}</span>}
+                </td>
                 <td>{a.load}</td>
                 <td>{a.skills}</td>
                 <td>

@@ -19,7 +19,10 @@ import { STAFF_COOKIE, staff } from '../transport/auth.js';
 import { parse } from '../transport/validate.js';
 import { AppError } from '../shared/errors.js';
 import type { AgentsService } from './agents.service.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type SignInThrottle } from './login-throttle.js';
+
+/** Five failed sign-ins per (IP, e-mail) within five minutes lock the pair out until the window ends. */
+export const STAFF_THROTTLE = { maxFailures: 5, windowMs: 5 * 60_000 };
 
 export function agentRoutes(
   app: FastifyInstance,
@@ -30,25 +33,27 @@ export function agentRoutes(
     bus: Bus;
     secureCookies: boolean;
     now: () => Date;
+    /** Failed sign-ins per (IP, e-mail); default in memory (one node), shared across nodes from app.ts. */
+    throttle?: SignInThrottle;
   },
 ) {
-  const throttle = new LoginThrottle({ maxFailures: 5, windowMs: 5 * 60_000 });
+  const throttle = d.throttle ?? new LoginThrottle(STAFF_THROTTLE);
 
   app.post('/api/auth/login', async (req): Promise<StaffLoginChallengeResponse> => {
     const { email, password } = parse(LoginRequest, req.body);
     const key = `${req.ip}|${email}`;
     const nowMs = d.now().getTime();
-    if (throttle.blocked(key, nowMs)) {
+    if (await throttle.blocked(key, nowMs)) {
       throw new AppError('rate_limited', 429, 'Too many sign-in attempts. Wait a few minutes and try again.');
     }
     let result;
     try {
       result = await d.identity.staffPassword(email, password, req.ip);
     } catch (err) {
-      throttle.fail(key, nowMs);
+      await throttle.fail(key, nowMs);
       throw err;
     }
-    throttle.reset(key);
+    await throttle.reset(key);
     return result;
   });
 

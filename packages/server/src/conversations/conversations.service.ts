@@ -1,6 +1,7 @@
 /**
  * Conversations: the life of a message (authorize -> redact -> persist with seq -> publish after
- * commit), the assistant's turns, handoff to a queue, acceptance by an agent, and the end of a chat.
+ * commit), the assistant's turns (stored jobs, see assistant-jobs.ts), handoff to a queue, acceptance by
+ * an agent, and the end of a chat.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -31,6 +32,12 @@ import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../secur
 import { canAccept, canWrite, type Actor } from './conversations.policy.js';
 import { presentConversation, presentMessage, presentStaffConversation } from './conversations.presenter.js';
 import type { QueueModel } from '../routing/queue-model.js';
+import {
+  AssistantJobRunner,
+  AssistantJobsStore,
+  type AssistantJob,
+  type AssistantJobsOptions,
+} from './assistant-jobs.js';
 import type { ConversationRow, ConversationsStore, NewMessage } from './conversations.store.js';
 
 export interface ConversationServiceDeps {
@@ -53,6 +60,11 @@ export interface ConversationServiceDeps {
     text(conversationId: string, language: Language): Promise<string | null>;
     chatEnded(conversationId: string): Promise<void>;
   };
+  /**
+   * The assistant's turns as stored jobs: this node's id, the store's kind, lease and sweep interval
+   * (default: a random node id, no SKIP LOCKED, 30 s, 2 s). The sweep runs once `startAssistantJobs()`.
+   */
+  assistantJobs?: AssistantJobsOptions;
 }
 
 export interface SendResult {
@@ -70,10 +82,35 @@ const LANGUAGE_NAMES: Record<Language, Record<Language, string>> = {
 const notFoundError = () => notFound('conversation_not_found', 'That conversation does not exist or is not yours.');
 
 export class ConversationService {
-  /** Per-conversation chain so assistant turns run in message order. */
-  private readonly assistantQueue = new Map<string, Promise<void>>();
+  private readonly jobs: AssistantJobsStore;
+  /** Runs this node's assistant turns: the ones it stores, and the ones its sweep takes over. */
+  readonly assistantJobs: AssistantJobRunner;
 
-  constructor(private readonly d: ConversationServiceDeps) {}
+  constructor(private readonly d: ConversationServiceDeps) {
+    this.jobs = new AssistantJobsStore(
+      d.store.db,
+      d.assistantJobs ?? {
+        nodeId: `node-${randomUUID().slice(0, 8)}`,
+        kind: 'sqlite',
+        leaseSeconds: 30,
+        sweepMs: 2000,
+      },
+    );
+    this.assistantJobs = new AssistantJobRunner(
+      this.jobs,
+      { turn: (job) => this.assistantTurn(job), giveUp: (job) => this.giveUpAssistantTurn(job) },
+      d.logger,
+    );
+  }
+
+  /** Every node sweeps for assistant turns left behind (a node died mid-turn, or a turn failed). */
+  startAssistantJobs(): void {
+    this.assistantJobs.start();
+  }
+
+  async stopAssistantJobs(): Promise<void> {
+    await this.assistantJobs.stop();
+  }
 
   // ------------------------------------------------------------------ reads
 
@@ -255,9 +292,10 @@ export class ConversationService {
         ? { authorType: 'cardmember', authorId: actor.cardmemberId, authorName: actor.firstName }
         : { authorType: 'agent', authorId: actor.agentId, authorName: actor.firstName };
     const now = iso(this.d.clock.now());
+    const answers = actor.role === 'cardmember' && (row.status === 'bot' || row.status === 'queued');
     const result = await this.d.store.transaction(
-      (tx) =>
-        this.d.store.append(
+      async (tx) => {
+        const appended = await this.d.store.append(
           tx,
           row.id,
           {
@@ -270,42 +308,47 @@ export class ConversationService {
               : {},
           },
           now,
-        ),
+        );
+        // The assistant's turn is owed from the moment the message is: both commit together.
+        const job = answers && !appended.duplicate ? await this.jobs.add(tx, row.id, appended.row.seq) : null;
+        return { ...appended, job };
+      },
       // A concurrent retry won the race on (conversation, clientMsgId): return its row.
       async () => ({
         row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!,
         duplicate: true,
+        job: null,
       }),
+      // SQLite: concurrent sends share a commit, each still atomic and acked only once committed.
+      { grouped: true },
     );
     const message = presentMessage(result.row);
     if (!result.duplicate) {
       await this.publishMessage(message);
-      if (actor.role === 'cardmember' && (row.status === 'bot' || row.status === 'queued')) {
-        this.enqueueAssistantTurn(row.id, message.body);
-      }
+      // This node holds the job's lease: it answers at once (after its earlier turns of the chat).
+      if (result.job) this.assistantJobs.submit(result.job);
     }
     return { message, duplicate: result.duplicate, redactedTypes: redactedTypes(redaction.findings) };
   }
 
-  /** Resolves when every pending assistant turn has finished (tests, graceful shutdown). */
+  /** Resolves when every assistant turn this node started has finished (tests, graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.assistantQueue.size) await Promise.all([...this.assistantQueue.values()]);
+    await this.assistantJobs.idle();
   }
 
-  private enqueueAssistantTurn(conversationId: string, text: string): void {
-    const prev = this.assistantQueue.get(conversationId) ?? Promise.resolve();
-    const next = prev
-      .then(() => this.assistantTurn(conversationId, text))
-      .catch((err: unknown) => this.d.logger.error({ err, conversationId }, 'assistant turn failed'))
-      .finally(() => {
-        if (this.assistantQueue.get(conversationId) === next) this.assistantQueue.delete(conversationId);
-      });
-    this.assistantQueue.set(conversationId, next);
-  }
-
-  private async assistantTurn(conversationId: string, text: string): Promise<void> {
+  /**
+   * One stored turn: answers the job's message. True when the turn's transaction finished the job;
+   * false when this take lost it (its lease ran out and another take stored the answer instead).
+   */
+  private async assistantTurn(job: AssistantJob): Promise<boolean> {
+    const conversationId = job.conversationId;
     const row = await this.d.store.get(conversationId);
-    if (!row || (row.status !== 'bot' && row.status !== 'queued')) return;
+    const message = row ? await this.d.store.messageAt(conversationId, job.messageSeq) : undefined;
+    if (!row || !message || (row.status !== 'bot' && row.status !== 'queued')) {
+      // Nothing to answer any more (a person took the chat, or it ended): the job is simply done.
+      return this.d.store.transaction((tx) => this.jobs.finish(tx, job));
+    }
+    const text = message.body;
     const queue = await this.queueInfo(row);
     const waiting = queue ? { ...queue, priority: row.priority } : null;
     const decision = await this.d.assistant.respond({
@@ -320,17 +363,42 @@ export class ConversationService {
       text,
       queue: waiting,
     });
-    await this.applyDecision(row, decision);
+    return this.applyDecision(row, decision, job);
+  }
+
+  /** A turn that failed too often: the job goes, and the cardmember is told rather than left waiting. */
+  private async giveUpAssistantTurn(job: AssistantJob): Promise<void> {
+    const row = await this.d.store.get(job.conversationId);
+    const now = iso(this.d.clock.now());
+    const message = await this.d.store.transaction(async (tx) => {
+      if (!(await this.jobs.finish(tx, job))) return null;
+      if (!row || (row.status !== 'bot' && row.status !== 'queued')) return null;
+      return this.systemMessage(tx, row, 'assistant.unavailable', {}, now);
+    });
+    if (message) await this.publishMessage(message);
   }
 
   /**
    * One transaction per turn: the language switch, every reply and the assistant's own state commit
-   * together, then the events go out; a handoff follows in its own transaction.
+   * together, then the events go out; a handoff follows in its own transaction. A turn answering a
+   * stored job deletes it first in that transaction: if this take no longer holds the job, nothing is
+   * stored and the result is false.
    */
-  private async applyDecision(row: ConversationRow, decision: AssistantDecision): Promise<void> {
+  private async applyDecision(row: ConversationRow, decision: AssistantDecision, job?: AssistantJob): Promise<boolean> {
     const now = iso(this.d.clock.now());
     const language = decision.language && decision.language !== row.language ? decision.language : null;
-    const messages = await this.d.store.transaction(async (tx) => {
+    // The assistant passes a handoff for a waiting chat only when it is urgent (fraud in progress).
+    const h = decision.handoff;
+    const handoff =
+      h && row.status === 'queued' && ((h.priority ?? 0) > row.priority || h.teamId !== row.team_id)
+        ? ({ kind: 'requeue', ...h, teamName: await this.teamName(h.teamId, language ?? row.language) } as const)
+        : h && row.status === 'bot'
+          ? ({ kind: 'enqueue', ...h, teamName: await this.teamName(h.teamId, language ?? row.language) } as const)
+          : null;
+    const turned = { ...row, ...(language ? { language } : {}) };
+    const result = await this.d.store.transaction(async (tx) => {
+      // First: the delete takes the job's row lock, so a racing take waits for this commit (or rollback).
+      if (job && !(await this.jobs.finish(tx, job))) return null;
       if (language) {
         await this.d.store.update(tx, row.id, { language, updated_at: now });
         await this.d.store.recordEvent(tx, {
@@ -361,10 +429,35 @@ export class ConversationService {
         stored.push(presentMessage(m));
       }
       await decision.commit?.(tx);
-      return stored;
+      // The handoff commits with the replies that announce it: a node that dies in between cannot leave
+      // "I'm connecting you" said and the chat still with the assistant.
+      let queued: Message[] | null = null;
+      if (handoff?.kind === 'enqueue') {
+        queued = await this.enqueueIn(
+          tx,
+          turned,
+          handoff.teamId,
+          handoff.priority ?? 0,
+          handoff.reason,
+          handoff.teamName,
+          now,
+          handoff.summary,
+        );
+      } else if (handoff?.kind === 'requeue') {
+        queued = await this.requeueIn(
+          tx,
+          turned,
+          handoff.teamId,
+          handoff.priority ?? 0,
+          handoff.reason,
+          handoff.teamName,
+          now,
+        );
+      }
+      return { stored, queued };
     });
+    if (!result) return false;
     if (language) {
-      row = { ...row, language };
       const view = await this.viewById(row.id);
       if (view) {
         await this.d.bus.publish(channels.conversation(row.id), {
@@ -373,14 +466,21 @@ export class ConversationService {
         });
       }
     }
-    for (const message of messages) await this.publishMessage(message);
-    // The assistant passes a handoff for a waiting chat only when it is urgent (fraud in progress).
-    const h = decision.handoff;
-    if (h && row.status === 'queued' && ((h.priority ?? 0) > row.priority || h.teamId !== row.team_id)) {
-      await this.requeue(row, h.teamId, h.priority ?? 0, h.reason);
-    } else if (h && row.status === 'bot') {
-      await this.enqueue(row.id, h.teamId, h.priority ?? 0, h.reason, h.summary);
+    for (const message of result.stored) await this.publishMessage(message);
+    if (result.queued && handoff) {
+      for (const message of result.queued) await this.publishMessage(message);
+      if (handoff.kind === 'requeue' && row.team_id !== handoff.teamId) {
+        await this.publishQueueChange(row.team_id, turned.language);
+      }
+      await this.publishQueueChange(handoff.teamId, turned.language);
     }
+    return true;
+  }
+
+  /** The team's name in `language`, for the "you are in the queue" message. */
+  private async teamName(teamId: string, language: Language): Promise<string> {
+    const team = await this.d.agents.team(teamId);
+    return (language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
   }
 
   // ------------------------------------------------------------------ queue and agents
@@ -396,56 +496,78 @@ export class ConversationService {
     const now = iso(this.d.clock.now());
     const row = await this.d.store.get(conversationId);
     if (!row || row.status !== 'bot') return;
-    const team = await this.d.agents.team(teamId);
-    const teamName = (row.language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
-    const messages = await this.d.store.transaction(async (tx) => {
-      await this.d.store.update(tx, conversationId, {
-        status: 'queued',
-        team_id: teamId,
-        priority,
-        queued_at: now,
-        updated_at: now,
-      });
-      await this.d.store.recordEvent(tx, {
-        type: 'conversation.queued',
-        conversationId,
-        actorType: 'assistant',
-        actorId: null,
-        // The assistant's summary travels with the event: the agent reads it first on pickup.
-        payload: { teamId, reason, priority, ...(summary ? { summary } : {}) },
-        now,
-      });
-      const queued = await this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
-      // A Spanish chat: tell the cardmember they are being passed to a Spanish-speaking agent.
-      const spanish =
-        row.language === 'es' ? await this.systemMessage(tx, row, 'handoff.language', { language: 'es' }, now) : null;
-      return [queued, ...(spanish ? [spanish] : [])];
-    });
+    const teamName = await this.teamName(teamId, row.language);
+    const messages = await this.d.store.transaction((tx) =>
+      this.enqueueIn(tx, row, teamId, priority, reason, teamName, now, summary),
+    );
+    if (!messages) return;
     for (const m of messages) await this.publishMessage(m);
     await this.publishQueueChange(teamId, row.language);
   }
 
-  /** A waiting chat becomes more urgent (fraud in progress): to that team's queue, ahead of others. */
-  private async requeue(row: ConversationRow, teamId: string, priority: number, reason: string): Promise<void> {
-    const now = iso(this.d.clock.now());
-    const previousTeam = row.team_id;
-    const team = await this.d.agents.team(teamId);
-    const teamName = (row.language === 'es' ? team?.name_es : team?.name_en) ?? teamId;
-    const message = await this.d.store.transaction(async (tx) => {
-      await this.d.store.update(tx, row.id, { team_id: teamId, priority, updated_at: now });
-      await this.d.store.recordEvent(tx, {
-        type: 'conversation.requeued',
-        conversationId: row.id,
-        actorType: 'assistant',
-        actorId: null,
-        payload: { from: previousTeam, teamId, reason, priority },
-        now,
-      });
-      return this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+  /**
+   * In `tx`: the chat leaves the assistant for the queue of (team, language), if it is still with the
+   * assistant (null otherwise). Returns the system messages to publish after commit.
+   */
+  private async enqueueIn(
+    tx: Transaction<Database>,
+    row: ConversationRow,
+    teamId: string,
+    priority: number,
+    reason: string,
+    teamName: string,
+    now: string,
+    summary?: string,
+  ): Promise<Message[] | null> {
+    const res = await tx
+      .updateTable('conversations')
+      .set({ status: 'queued', team_id: teamId, priority, queued_at: now, updated_at: now })
+      .where('id', '=', row.id)
+      .where('status', '=', 'bot')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return null;
+    await this.d.store.recordEvent(tx, {
+      type: 'conversation.queued',
+      conversationId: row.id,
+      actorType: 'assistant',
+      actorId: null,
+      // The assistant's summary travels with the event: the agent reads it first on pickup.
+      payload: { teamId, reason, priority, ...(summary ? { summary } : {}) },
+      now,
     });
-    await this.publishMessage(message);
-    if (previousTeam !== teamId) await this.publishQueueChange(previousTeam, row.language);
-    await this.publishQueueChange(teamId, row.language);
+    const queued = await this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now);
+    // A Spanish chat: tell the cardmember they are being passed to a Spanish-speaking agent.
+    const spanish =
+      row.language === 'es' ? await this.systemMessage(tx, row, 'handoff.language', { language: 'es' }, now) : null;
+    return [queued, ...(spanish ? [spanish] : [])];
+  }
+
+  /** In `tx`: a waiting chat becomes more urgent (fraud in progress): to that team's queue, ahead of others. */
+  private async requeueIn(
+    tx: Transaction<Database>,
+    row: ConversationRow,
+    teamId: string,
+    priority: number,
+    reason: string,
+    teamName: string,
+    now: string,
+  ): Promise<Message[] | null> {
+    const res = await tx
+      .updateTable('conversations')
+      .set({ team_id: teamId, priority, updated_at: now })
+      .where('id', '=', row.id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return null;
+    await this.d.store.recordEvent(tx, {
+      type: 'conversation.requeued',
+      conversationId: row.id,
+      actorType: 'assistant',
+      actorId: null,
+      payload: { from: row.team_id, teamId, reason, priority },
+      now,
+    });
+    return [await this.systemMessage(tx, row, 'conversation.queued', { team: teamName }, now)];
   }
 
   /** An agent takes a waiting chat. Exactly one agent wins; the rest get conversation_not_waiting. */

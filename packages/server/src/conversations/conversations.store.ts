@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { ChatParticipant } from '@carechat/protocol';
 import type { ChatParticipation } from '../security/access.js';
+import { compiledQuery } from '../store/compiled-query.js';
 import { isUniqueViolation, type Db } from '../store/db.js';
+import { GroupCommit } from '../store/group-commit.js';
 import type { ConversationsTable, Database, MessagesTable, StepupPromptsTable } from '../store/schema.js';
 
 export type Tx = Transaction<Database> | Db;
@@ -39,7 +41,51 @@ export interface AppendResult {
 }
 
 export class ConversationsStore {
-  constructor(readonly db: Db) {}
+  /**
+   * The queries every message send runs, compiled once (store/compiled-query.ts): the same SQL and
+   * parameters as building them afresh, without Kysely rebuilding them per call.
+   */
+  private readonly hot: ReturnType<typeof ConversationsStore.hotQueries>;
+  /** SQLite only: message sends share commits (store/group-commit.ts). */
+  private readonly group: GroupCommit<Database> | null;
+
+  constructor(
+    readonly db: Db,
+    o: { groupCommit?: boolean } = {},
+  ) {
+    this.hot = ConversationsStore.hotQueries(this);
+    this.group = o.groupCommit ? new GroupCommit(db) : null;
+  }
+
+  private static hotQueries(store: ConversationsStore) {
+    const db = store.db;
+    return {
+      get: compiledQuery(db, 1, (db, id: string) => store.base(db).where('c.id', '=', id)),
+      byClientMsgId: compiledQuery(db, 2, (db, conversationId: string, clientMsgId: string) =>
+        db
+          .selectFrom('messages')
+          .selectAll()
+          .where('conversation_id', '=', conversationId)
+          .where('client_msg_id', '=', clientMsgId),
+      ),
+      staffParticipants: compiledQuery(db, 1, (db, conversationId: string) =>
+        db
+          .selectFrom('participants')
+          .select(['participant_id', 'role'])
+          .where('conversation_id', '=', conversationId)
+          .where('participant_type', '=', 'agent')
+          .where('left_at', 'is', null)
+          .where('role', 'in', ['conference', 'supervisor', 'monitor']),
+      ),
+      nextSeq: compiledQuery(db, 2, (db, conversationId: string, now: string) =>
+        db
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
+          .where('id', '=', conversationId)
+          .returning('last_seq'),
+      ),
+    };
+  }
 
   private base(tx: Tx) {
     return tx
@@ -64,7 +110,7 @@ export class ConversationsStore {
   }
 
   async get(id: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
-    return this.base(tx).where('c.id', '=', id).executeTakeFirst();
+    return (await this.hot.get(tx, id)).rows[0];
   }
 
   async findOpenForCard(cardmemberId: string, cardId: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
@@ -132,12 +178,8 @@ export class ConversationsStore {
       const existing = await this.findByClientMsgId(tx, conversationId, m.clientMsgId);
       if (existing) return { row: existing, duplicate: true };
     }
-    const bumped = await tx
-      .updateTable('conversations')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
-      .where('id', '=', conversationId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
+    const bumped = (await this.hot.nextSeq(tx, conversationId, now)).rows[0];
+    if (!bumped) throw new Error(`conversation ${conversationId} does not exist`);
     const row: MessagesTable = {
       id: randomUUID(),
       conversation_id: conversationId,
@@ -164,18 +206,31 @@ export class ConversationsStore {
   }
 
   async findByClientMsgId(tx: Tx, conversationId: string, clientMsgId: string): Promise<MessagesTable | undefined> {
-    return tx
+    return (await this.hot.byClientMsgId(tx, conversationId, clientMsgId)).rows[0];
+  }
+
+  /** The message with this seq (the one an assistant job answers). */
+  async messageAt(conversationId: string, seq: number): Promise<MessagesTable | undefined> {
+    return this.db
       .selectFrom('messages')
       .selectAll()
       .where('conversation_id', '=', conversationId)
-      .where('client_msg_id', '=', clientMsgId)
+      .where('seq', '=', seq)
       .executeTakeFirst();
   }
 
-  /** Runs fn in a transaction; on a unique violation from a racing retry, returns onConflict(). */
-  async transaction<T>(fn: (tx: Transaction<Database>) => Promise<T>, onConflict?: () => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in a transaction; on a unique violation from a racing retry, returns onConflict().
+   * `grouped`: on SQLite, fn may share its commit with concurrent ones, each in its own savepoint
+   * (store/group-commit.ts); it still resolves only once committed, and a failure is fn's alone.
+   */
+  async transaction<T>(
+    fn: (tx: Transaction<Database>) => Promise<T>,
+    onConflict?: () => Promise<T>,
+    o: { grouped?: boolean } = {},
+  ): Promise<T> {
     try {
-      return await this.db.transaction().execute(fn);
+      return await (o.grouped && this.group ? this.group.run(fn) : this.db.transaction().execute(fn));
     } catch (err) {
       if (onConflict && isUniqueViolation(err)) return onConflict();
       throw err;
@@ -200,14 +255,7 @@ export class ConversationsStore {
 
   /** Staff in the chat besides the assignee who have not left: the policy's relationship input. */
   async staffParticipants(conversationId: string, tx: Tx = this.db): Promise<ChatParticipation[]> {
-    const rows = await tx
-      .selectFrom('participants')
-      .select(['participant_id', 'role'])
-      .where('conversation_id', '=', conversationId)
-      .where('participant_type', '=', 'agent')
-      .where('left_at', 'is', null)
-      .where('role', 'in', ['conference', 'supervisor', 'monitor'])
-      .execute();
+    const { rows } = await this.hot.staffParticipants(tx, conversationId);
     return rows.map((r) => ({ agentId: r.participant_id, role: r.role as ChatParticipation['role'] }));
   }
 

@@ -126,6 +126,23 @@ export class SessionsStore {
     return !!row && !row.revoked_at && row.expires_at > iso(now) && !this.idledOut(row, now);
   }
 
+  /** Which of `hashes` are live sessions now (one query per 500; open sockets re-check in bulk). */
+  async liveAmong(hashes: string[]): Promise<Set<string>> {
+    const live = new Set<string>();
+    const now = this.clock.now();
+    for (let i = 0; i < hashes.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('sessions')
+        .select(['id_hash', 'kind', 'expires_at', 'revoked_at', 'last_seen_at', 'created_at'])
+        .where('id_hash', 'in', hashes.slice(i, i + 500))
+        .execute();
+      for (const row of rows) {
+        if (!row.revoked_at && row.expires_at > iso(now) && !this.idledOut(row, now)) live.add(row.id_hash);
+      }
+    }
+    return live;
+  }
+
   async revoke(hash: string): Promise<void> {
     await this.db
       .updateTable('sessions')

@@ -2,9 +2,11 @@
  * The supervisor board, computed from the store (so every node shows the same numbers): per
  * (team, language) queue of the supervisor's teams its depth, oldest wait, the estimate for a chat
  * joining now, who serves it, whether it is open and how many chats wait past the team's answer-time
- * SLA; the agents of those teams with their load; the breaches; and chats escalated to a supervisor.
+ * SLA; the agents of those teams with their load and whether they are online (a console open on any
+ * node); the breaches; and chats escalated to a supervisor.
  */
 import { Language, type AgentStat, type QueueStat, type SlaBreach, type SupervisorBoard } from '@carechat/protocol';
+import type { PresenceService } from '../agents/presence.js';
 import type { CsatService } from '../cases/csat.js';
 import type { ConversationService } from '../conversations/conversations.service.js';
 import { estimateWaitSeconds } from '../routing/estimate.js';
@@ -25,6 +27,8 @@ export class BoardService {
       clock: Clock;
       /** Today's post-chat ratings per queue (cases/csat.ts). */
       csat?: Pick<CsatService, 'today'>;
+      /** Who has a console open on some live node (agents/presence.ts): each agent's `online`. */
+      presence?: Pick<PresenceService, 'online'>;
     },
   ) {}
 
@@ -131,6 +135,7 @@ export class BoardService {
       .where('assigned_agent_id', 'in', ids)
       .orderBy('assigned_at', 'asc')
       .execute();
+    const online = await this.d.presence?.online(ids);
     return rows.map((a) => {
       const mine = chats.filter((c) => c.assigned_agent_id === a.id).map((c) => c.id);
       return {
@@ -143,6 +148,7 @@ export class BoardService {
         maxConcurrent: a.max_concurrent,
         skills: skills.filter((s) => s.agent_id === a.id).map((s) => ({ teamId: s.team_id, language: s.language })),
         conversations: mine,
+        ...(online ? { online: online.has(a.id) } : {}),
       };
     });
   }

@@ -3,9 +3,9 @@
  * (widget session exchange, staff sign-in, the demo site's sign-in) and per user on message sends
  * across all of that user's connections.
  *
- * Counters live in memory (`RateLimiterMemory`), which is right for one node. With several nodes
- * each would grant its own allowance, so the scale-out issue passes a factory that builds
- * `RateLimiterRedis` with the same options; nothing else changes.
+ * On one node the counters live in memory (`RateLimiterMemory`). With several nodes each would grant
+ * its own allowance, so with Redis configured app.ts passes the factory of security/shared-counters.ts
+ * (`RateLimiterRedis` with the same options, falling back to memory while Redis is away).
  */
 import type { FastifyInstance } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';

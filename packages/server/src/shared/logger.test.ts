@@ -25,3 +25,22 @@ describe('request logs', () => {
     expect(out).not.toContain('reason');
   });
 });
+
+describe('error logs', () => {
+  it('keep what went wrong but not the row values a database error quotes', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (s: string) => lines.push(s) });
+    const err = Object.assign(new Error('new row for relation "messages" violates check constraint "body_len"'), {
+      code: '23514',
+      constraint: 'body_len',
+      detail: 'Failing row contains (m1, c1, my private note zebra-orchid-7731).',
+      where: 'SQL statement "insert ... zebra-orchid-7731"',
+    });
+    logger.error({ err }, 'insert failed');
+    const out = lines.join('');
+    expect(out).toContain('violates check constraint');
+    expect(out).toContain('23514');
+    expect(out).toContain('body_len');
+    expect(out).not.toContain('zebra-orchid');
+  });
+});

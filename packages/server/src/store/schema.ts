@@ -587,6 +587,40 @@ export interface AssistantStatesTable {
   updated_at: string;
 }
 
+/** A stored assistant turn still owed (0009_assistant_jobs): see conversations/assistant-jobs.ts. */
+export interface AssistantJobsTable {
+  id: string;
+  conversation_id: string;
+  /** The cardmember message the turn answers. */
+  message_seq: number;
+  created_at: string;
+  /** Takes so far; a take's number is its token (the turn's delete checks it). */
+  attempts: number;
+  lease_until: string | null;
+  leased_by: string | null;
+}
+
+/** A running node and its last heartbeat (0010_presence, agents/presence.ts). Wall-clock times. */
+export interface NodesTable {
+  id: string;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/** Console sockets of one staff member open on one node (0010_presence). */
+export interface StaffPresenceTable {
+  agent_id: string;
+  node_id: string;
+  connections: number;
+  since: string;
+}
+
+/** Since when an `available` staff member has been connected nowhere (0010_presence: the away rule). */
+export interface StaffAbsenceTable {
+  agent_id: string;
+  since: string;
+}
+
 export interface Database {
   cardmembers: CardmembersTable;
   cards: CardsTable;
@@ -618,6 +652,10 @@ export interface Database {
   credit_limit_requests: CreditLimitRequestsTable;
   disputes: DisputesTable;
   assistant_states: AssistantStatesTable;
+  assistant_jobs: AssistantJobsTable;
+  nodes: NodesTable;
+  staff_presence: StaffPresenceTable;
+  staff_absence: StaffAbsenceTable;
   offers: OffersTable;
   queue_stats: QueueStatsTable;
   canned_responses: CannedResponsesTable;

@@ -48,6 +48,9 @@ const TABLES = [
   'idempotency_keys',
   'stepup_prompts',
   'stepup_lockouts',
+  'nodes',
+  'staff_presence',
+  'staff_absence',
 ] as const;
 
 /** Every registered migration, in the order they apply (by name). */
@@ -60,6 +63,8 @@ const MIGRATIONS = [
   '0006_assistant',
   '0007_live_agents',
   '0008_cases',
+  '0009_assistant_jobs',
+  '0010_presence',
 ];
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');

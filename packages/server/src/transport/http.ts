@@ -40,15 +40,22 @@ const ACCOUNTS_STATUS: Record<AccountsError['code'], number> = {
   unavailable: 503,
 };
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function createHttp(o: {
   logger: Logger;
   secureCookies: boolean;
   bodyLimit?: number;
+  /** Whose X-Forwarded-For to believe (config TRUST_PROXY); default nobody's. */
+  trustProxy?: false | number | string[];
 }): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: o.logger,
     bodyLimit: o.bodyLimit ?? 64 * 1024,
-    trustProxy: false,
+    // A hop count trusts that many proxies nearest the node (Fastify's types take it as a function).
+    trustProxy: typeof o.trustProxy === 'number' ? trustHops(o.trustProxy) : (o.trustProxy ?? false),
     genReqId: () => crypto.randomUUID(),
   });
   app.addHook('onSend', async (_req, reply, payload) => {

@@ -19,6 +19,7 @@ import {
   type SupervisorBoard,
 } from '@carechat/protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { PresenceReporter } from '../agents/presence.js';
 import type { Bus } from '../bus/bus.js';
 import { channels, type BusEvent, type EventCatalog } from '../bus/events.js';
 import type { Actor } from '../conversations/conversations.policy.js';
@@ -29,6 +30,7 @@ import { TOUCH_INTERVAL_MS, type SessionsStore } from '../identity/sessions.stor
 import { authorize, can, FRAME_ACTIONS, teamsOf } from '../security/access.js';
 import { userKey, type RateLimits } from '../security/rate-limits.js';
 import { AppError } from '../shared/errors.js';
+import type { GatewayMetrics } from '../ops/metrics.js';
 import type { Logger } from '../shared/logger.js';
 import { STAFF_COOKIE } from './auth.js';
 import { TokenBucket } from './token-bucket.js';
@@ -55,6 +57,10 @@ export interface GatewayDeps {
   offers?: (agentId: string) => Promise<OfferView[]>;
   /** The supervisor board for this supervisor, pushed when the floor changes (at most once a second). */
   board?: (actor: Actor) => Promise<SupervisorBoard>;
+  /** Told when a staff socket opens and closes: presence across nodes (agents/presence.ts). */
+  presence?: PresenceReporter;
+  /** Sockets, messages in and out, rejected frames (ops/metrics.ts). */
+  metrics?: GatewayMetrics;
 }
 
 /** Board pushes per socket are at most this often. */
@@ -63,12 +69,43 @@ const BOARD_MIN_INTERVAL_MS = 1000;
 const SLOW_CONSUMER_BYTES = 4 * 1024 * 1024;
 const SESSION_RECHECK_MS = 30_000;
 const MAX_RATE_VIOLATIONS = 100;
+/** How long a drained socket's close handshake may take before the socket is cut. */
+const CLOSE_HANDSHAKE_MS = 1000;
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
 
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
+  /** Open sockets by session: one bus subscription and one bulk re-check serve them all. */
+  private readonly bySession = new Map<string, Set<Connection>>();
+  private readonly stops: Array<() => void> = [];
+  /** Set by drain(): new sockets are refused (503) so clients go to another node. */
+  private draining = false;
 
   constructor(private readonly d: GatewayDeps) {
+    // A session ended on any node: close its sockets here. A distinct reason, so clients do not
+    // silently mint a new session after a deliberate sign-out.
+    this.stops.push(
+      d.bus.subscribe(channels.sessions, (e) => {
+        if (e.name !== 'session.revoked') return;
+        const hash = (e.payload as { sessionHash: string }).sessionHash;
+        for (const c of [...(this.bySession.get(hash) ?? [])]) c.close(CloseCode.sessionExpired, 'session_revoked');
+      }),
+    );
+    // One timer per node, not two per socket: silent sockets are closed, sessions re-checked in bulk.
+    const heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const c of this.connections) {
+        if (now - c.lastFrameAt > d.limits.heartbeatMs * 3) c.close(CloseCode.goingAway, 'heartbeat timeout');
+      }
+    }, d.limits.heartbeatMs);
+    const recheck = setInterval(() => void this.recheckSessions(), d.limits.sessionRecheckMs ?? SESSION_RECHECK_MS);
+    heartbeat.unref();
+    recheck.unref();
+    this.stops.push(
+      () => clearInterval(heartbeat),
+      () => clearInterval(recheck),
+    );
     this.wss = new WebSocketServer({
       noServer: true,
       // Hard cap well above the protocol limit so an oversize frame still gets a clear error frame.
@@ -83,11 +120,12 @@ export class WsGateway {
     const reject = (status: number, code: string, message: string) => {
       const body = JSON.stringify({ error: { code, message } });
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Bad Request'}\r\n` +
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}\r\n` +
           `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
     };
     try {
+      if (this.draining) return reject(503, 'draining', 'This server is restarting. Connect again.');
       if (!this.originAllowed(req)) return reject(403, 'forbidden', 'This origin may not open a chat connection.');
       const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
         .split(',')
@@ -105,9 +143,24 @@ export class WsGateway {
         actor = (await this.d.identity.staffActor(cookies[STAFF_COOKIE])).actor;
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
+        // The drain began while this upgrade was being authenticated: send it on at once.
+        if (this.draining) return ws.close(CloseCode.serviceRestart, 'draining');
         const conn = new Connection(ws, actor, this.d);
         this.connections.add(conn);
-        ws.once('close', () => this.connections.delete(conn));
+        let peers = this.bySession.get(actor.sessionHash);
+        if (!peers) this.bySession.set(actor.sessionHash, (peers = new Set()));
+        peers.add(conn);
+        this.d.metrics?.socketOpened(actor.role);
+        // A staff console counts as presence on this node until it closes (agents/presence.ts).
+        const staffId = actor.role === 'cardmember' ? null : actor.agentId;
+        if (staffId) this.d.presence?.connected(staffId);
+        ws.once('close', () => {
+          this.connections.delete(conn);
+          peers.delete(conn);
+          if (!peers.size && this.bySession.get(actor.sessionHash) === peers) this.bySession.delete(actor.sessionHash);
+          this.d.metrics?.socketClosed(actor.role);
+          if (staffId) this.d.presence?.disconnected(staffId);
+        });
       });
     } catch (err) {
       if (err instanceof AppError) return reject(err.status, err.code, err.message);
@@ -132,8 +185,35 @@ export class WsGateway {
     return this.connections.size;
   }
 
+  /**
+   * Graceful drain (ops/shutdown.ts): refuses new sockets, sends each open one `reconnect` with its own
+   * random `retryAfterMs` (0..spreadMs), lets the frames it already sent finish (at most settleMs), then
+   * closes it with 1012.
+   */
+  async drain(o: { spreadMs: number; settleMs: number; random?: () => number }): Promise<void> {
+    this.draining = true;
+    const random = o.random ?? Math.random;
+    await Promise.all([...this.connections].map((c) => c.drain(Math.round(random() * o.spreadMs), o.settleMs)));
+  }
+
+  /** Closes the sockets of sessions that expired, idled out or were revoked while they were open. */
+  private async recheckSessions(): Promise<void> {
+    if (!this.bySession.size) return;
+    try {
+      const live = await this.d.sessions.liveAmong([...this.bySession.keys()]);
+      for (const [hash, conns] of [...this.bySession]) {
+        if (live.has(hash)) continue;
+        for (const c of [...conns]) c.close(CloseCode.sessionExpired, 'session_expired');
+      }
+    } catch (err) {
+      // The store is unreachable: keep the sockets; the next round decides.
+      this.d.logger.warn({ err }, 'session re-check failed');
+    }
+  }
+
   /** Closes every socket with "going away" so clients reconnect elsewhere. */
   async close(): Promise<void> {
+    for (const stop of this.stops.splice(0)) stop();
     for (const c of this.connections) c.close(CloseCode.goingAway, 'server shutting down');
     this.wss.close();
   }
@@ -157,7 +237,8 @@ class Connection {
   private violations = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly cleanups: Array<() => void> = [];
-  private lastFrameAt = Date.now();
+  /** When the client last sent anything (the gateway closes sockets silent for 3 heartbeats). */
+  lastFrameAt = Date.now();
   private closed = false;
   private inboxTimer: NodeJS.Timeout | null = null;
   private boardTimer: NodeJS.Timeout | null = null;
@@ -175,38 +256,30 @@ class Connection {
     ws.on('message', (data, isBinary) => this.onRaw(data, isBinary));
     ws.on('close', () => this.dispose());
     ws.on('error', () => this.dispose());
-    this.cleanups.push(
-      d.bus.subscribe(channels.sessions, (e) => {
-        if (e.name === 'session.revoked' && (e.payload as { sessionHash: string }).sessionHash === actor.sessionHash) {
-          // A distinct reason: clients must not silently mint a new session after a deliberate sign-out.
-          this.close(CloseCode.sessionExpired, 'session_revoked');
-        }
-      }),
-    );
-    const heartbeat = setInterval(() => {
-      if (Date.now() - this.lastFrameAt > d.limits.heartbeatMs * 3)
-        this.close(CloseCode.goingAway, 'heartbeat timeout');
-    }, d.limits.heartbeatMs);
-    const recheck = setInterval(() => {
-      d.sessions
-        .isLive(actor.sessionHash)
-        .then((live) => {
-          if (!live) this.close(CloseCode.sessionExpired, 'session_expired');
-        })
-        .catch(() => undefined);
-    }, d.limits.sessionRecheckMs ?? SESSION_RECHECK_MS);
-    heartbeat.unref();
-    recheck.unref();
-    this.cleanups.push(
-      () => clearInterval(heartbeat),
-      () => clearInterval(recheck),
-    );
   }
 
   close(code: number, reason: string): void {
     if (this.closed) return;
     this.ws.close(code, reason);
     this.dispose();
+  }
+
+  /** Asks the client to reconnect elsewhere, waits (bounded) for the frames it already sent, closes with 1012. */
+  async drain(retryAfterMs: number, settleMs: number): Promise<void> {
+    if (this.closed) return;
+    this.send({ type: 'reconnect', reason: 'draining', retryAfterMs });
+    // Frames already read run in order on `chain`; more may queue behind it until the client has seen
+    // `reconnect`, so wait until the chain stops moving. Each frame finishes whole (a send is stored and acked).
+    const deadline = Date.now() + settleMs;
+    for (;;) {
+      const current = this.chain;
+      if (!(await settlesWithin(current, deadline - Date.now())) || current === this.chain) break;
+    }
+    if (this.closed) return; // the client left meanwhile
+    const gone = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
+    this.close(CloseCode.serviceRestart, 'draining');
+    // The client answers the close at once; one that does not is cut off rather than waited for.
+    if (!(await settlesWithin(gone, CLOSE_HANDSHAKE_MS))) this.ws.terminate();
   }
 
   private dispose(): void {
@@ -227,6 +300,7 @@ class Connection {
       return;
     }
     this.ws.send(JSON.stringify(frame));
+    if (frame.type === 'message') this.d.metrics?.messageOut();
   }
 
   private error(
@@ -234,10 +308,13 @@ class Connection {
     message: string,
     extra: { conversationId?: string; clientMsgId?: string; retryAfterMs?: number } = {},
   ): void {
+    this.d.metrics?.frameRejected(code);
     this.send({ type: 'error', code, message, ...extra });
   }
 
   private onRaw(data: RawData, isBinary: boolean): void {
+    // Closing (drain, limits, session end): the client re-sends anything un-acked on its next socket.
+    if (this.closed) return;
     this.lastFrameAt = Date.now();
     const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
     if (size > this.d.limits.maxFrameBytes) {
@@ -322,6 +399,7 @@ class Connection {
             // Only the sender learns what was removed (kinds, never values), for its notice.
             ...(r.redactedTypes.length ? { redacted: r.redactedTypes } : {}),
           });
+          if (!r.duplicate) this.d.metrics?.messageIn(this.actor.role);
           return;
         }
         case 'typing':
@@ -365,7 +443,12 @@ class Connection {
       heartbeatMs: this.d.limits.heartbeatMs,
     });
     if (first && can(a, 'conversation.list')) {
-      this.cleanups.push(this.d.bus.subscribe(channels.staff, () => this.scheduleInbox()));
+      // Presence changes only matter to boards: a shift signing in must not refresh every inbox per console.
+      this.cleanups.push(
+        this.d.bus.subscribe(channels.staff, (e) => {
+          if (e.name !== 'agent.presence_changed') this.scheduleInbox();
+        }),
+      );
       this.scheduleInbox(0);
     }
     if (first && a.role !== 'cardmember' && this.d.offers) {
@@ -504,6 +587,20 @@ class Connection {
         }
       })
       .catch((err: unknown) => this.d.logger.error({ err }, 'delivery failed'));
+  }
+}
+
+/** True when `p` settles within `ms` (false at once for ms <= 0). */
+async function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  if (ms <= 0) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -388,7 +388,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     const sent = [...clients, ...bots].reduce((n, c) => n + c.sentCount, 0);
     const received = clients.reduce((n, c) => n + c.received.length, 0);
     const moved = clients.filter((c) => c.connects > 1).length;
-    console.log(
+    console.warn(
       `cluster: ${ids.length} chats, ${clients.length} clients on 3 nodes; ${sent} messages sent, ` +
         `${received} deliveries checked; ${moved} clients reconnected (${onB.length} from the killed node, ` +
         `${onC.length} from the restarted one)`,

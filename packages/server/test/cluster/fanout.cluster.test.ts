@@ -56,7 +56,12 @@ describe.skipIf(skip)('fan-out across three nodes', () => {
 
     // Queued on A: the board on C shows it waiting.
     const onBoard = board.next('board', (f) => f.board.queues.some((q) => q.depth > 0), 15_000);
-    cm.send({ type: 'send', conversationId: convId, clientMsgId: 'fanout-msg-0001', body: 'I want to talk to a live agent please' });
+    cm.send({
+      type: 'send',
+      conversationId: convId,
+      clientMsgId: 'fanout-msg-0001',
+      body: 'I want to talk to a live agent please',
+    });
     await cm.next('conversation', (f) => f.conversation.status === 'queued');
     await onBoard;
 
@@ -123,7 +128,12 @@ describe.skipIf(skip)('fan-out across three nodes', () => {
     const convId = session.conversation.id;
     const cm = await TestSocket.open(b, { sessionToken: session.sessionToken });
     await cm.handshake(convId, session.conversation.lastSeq);
-    cm.send({ type: 'send', conversationId: convId, clientMsgId: 'redis-cut-0000', body: 'I want to talk to a live agent please' });
+    cm.send({
+      type: 'send',
+      conversationId: convId,
+      clientMsgId: 'redis-cut-0000',
+      body: 'I want to talk to a live agent please',
+    });
     await cm.next('conversation', (f) => f.conversation.status === 'queued');
     expect((await ana.call('PUT', '/api/agent/status', { status: 'available' })).status).toBe(200);
     await sleep(300);

@@ -144,7 +144,17 @@ describe('dialogue manager', () => {
       .execute();
     // Greeting and the complaint's first question only.
     expect(bodies).toHaveLength(2);
-    // The complaint still waits for its category: "Fees" answers it now, and the flow moves on.
-    expect((await chat.say('Fees')).text).toBe('Please tell me briefly what happened, in your own words.');
+    // The failed turn is a stored job, retried from the state before it: the complaint still waits for
+    // its category, "Fees" answers it, and the flow moves on.
+    await h.app.services.conversations.assistantJobs.sweep();
+    await h.app.services.conversations.idle();
+    const last = await h.app.store.db
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', chat.conversationId)
+      .where('author_type', '=', 'assistant')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(last.body).toBe('Please tell me briefly what happened, in your own words.');
   });
 });
