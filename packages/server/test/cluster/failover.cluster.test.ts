@@ -14,26 +14,24 @@
  * Runs in the PostgreSQL pass of `npm test` (file name `.cluster.test.`); needs Redis and PostgreSQL,
  * and skips with a message without them unless CI=true.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpCode, totpStep } from '../../src/identity/totp.js';
 import { DEMO_AGENTS } from '../../src/seed/demo.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/store/schema.js';
+import { postJson, redisUnavailable, siteToken, sleep, storeUnavailable } from '../helpers.js';
 import {
-  postJson,
-  REDIS_URL,
-  redisUnavailable,
-  siteToken,
-  sleep,
-  storeUnavailable,
-  TEST_SECRET,
-  testRunId,
-} from '../helpers.js';
-import { Balancer, clusterDataDir, NodeProcess, readStore, ResilientClient, until } from './harness.js';
+  Balancer,
+  clusterDataDir,
+  clusterEnv,
+  NodeProcess,
+  PG_URL,
+  readStore,
+  ResilientClient,
+  staffSignIn,
+  until,
+} from './harness.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const skip = (await storeUnavailable('postgres')) ?? (await redisUnavailable());
 
 /** One chat per active demo card (a cardmember has one open chat per card). */
@@ -60,24 +58,8 @@ const AGENTS = DEMO_AGENTS.filter((a) => a.role !== 'admin');
 const RATE = 8;
 
 describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart another, lose nothing', () => {
-  const schema = `t_${testRunId()}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const data = clusterDataDir();
-  const env: Record<string, string> = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: data.dir,
-    DATABASE_URL: PG_URL,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL,
-    REDIS_PREFIX: `t:${schema}:`,
-    IDENTITY_SECRETS: TEST_SECRET,
-    SITE_SESSION_SECRET: 'cluster-site-session-secret-0123456789abcdef',
-    ACCOUNTS_ENCRYPTION_KEY: 'cluster-accounts-key-0123456789abcdefghijkl',
-    DEMO: 'true',
-    RATE_LIMIT_WIDGET_SESSION: '100000/60',
-    RATE_LIMIT_STAFF_LOGIN: '100000/60',
-    RATE_LIMIT_SITE_LOGIN: '100000/60',
-    RATE_LIMIT_SENDS: '100000/60',
+  const { schema, env } = clusterEnv(data.dir, {
     WS_RATE_PER_SECOND: '1000',
     WS_BURST: '1000',
     ROUTING_SWEEP_MS: '250',
@@ -85,7 +67,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     ASSISTANT_JOB_LEASE_SECONDS: '2',
     ASSISTANT_JOB_SWEEP_MS: '300',
     SHUTDOWN_DRAIN_MS: '200',
-  };
+  });
   const nodes = ['node-a', 'node-b', 'node-c'].map((name) => new NodeProcess({ name, env }));
   const balancer = new Balancer(nodes);
   let db: Kysely<Database>;
@@ -108,29 +90,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     data.drop();
   });
 
-  /** Signs a demo agent in on `node` (password, then a TOTP code of a step not used yet). */
-  async function signIn(node: NodeProcess, agent: (typeof AGENTS)[number]) {
-    const first = await postJson(`${node.url}/api/auth/login`, { email: agent.email, password: agent.password });
-    expect(first.status).toBe(200);
-    const code = totpCode(agent.totpSecret, new Date(), totpStep(new Date()));
-    const r = await postJson(`${node.url}/api/auth/login/totp`, { challenge: first.json.challenge, code });
-    expect(r.status).toBe(200);
-    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const csrf = r.json.csrfToken as string;
-    const call = async (n: NodeProcess, method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${n.url}${p}`, {
-        method,
-        headers: {
-          cookie,
-          'x-csrf-token': csrf,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.status, json: (await res.json().catch(() => null)) as any };
-    };
-    return { id: agent.id, cookie, call };
-  }
+  const signIn = staffSignIn;
 
   it('delivers every message exactly once, in order, on every side, and assigns no chat twice', async () => {
     try {

@@ -7,6 +7,7 @@
  * exactly-once, in-order delivery against the store.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,42 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { AUTH_SUBPROTOCOL_PREFIX, PROTOCOL_VERSION, SUBPROTOCOL, type ServerFrame } from '@carechat/protocol';
 import type { Database } from '../../src/store/schema.js';
-import { sleep } from '../helpers.js';
+import { totpCode, totpStep } from '../../src/identity/totp.js';
+import { postJson, REDIS_URL, sleep, TEST_SECRET, testRunId } from '../helpers.js';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * What every node of a test cluster shares: a fresh PostgreSQL schema of this run (dropped by the global
+ * teardown), one Redis prefix, the same secrets and relaxed rate limits. `env` adds or overrides.
+ */
+export function clusterEnv(
+  dataDir: string,
+  env: Record<string, string> = {},
+): { schema: string; env: Record<string, string> } {
+  const schema = `t_${testRunId()}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+  return {
+    schema,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      DATABASE_URL: PG_URL,
+      DATABASE_SCHEMA: schema,
+      REDIS_URL,
+      REDIS_PREFIX: `t:${schema}:`,
+      IDENTITY_SECRETS: TEST_SECRET,
+      SITE_SESSION_SECRET: 'cluster-site-session-secret-0123456789abcdef',
+      ACCOUNTS_ENCRYPTION_KEY: 'cluster-accounts-key-0123456789abcdefghijkl',
+      DEMO: 'true',
+      RATE_LIMIT_WIDGET_SESSION: '100000/60',
+      RATE_LIMIT_STAFF_LOGIN: '100000/60',
+      RATE_LIMIT_SITE_LOGIN: '100000/60',
+      RATE_LIMIT_SENDS: '100000/60',
+      ...env,
+    },
+  };
+}
 
 const serverDir = path.resolve(import.meta.dirname, '../..');
 
@@ -248,4 +284,90 @@ export async function until(what: string, fn: () => boolean | Promise<boolean>, 
 export function readStore(url: string, schema: string): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 2, options: `-c search_path=${schema}` });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * A TCP load balancer on 127.0.0.1 in front of the nodes (round robin over the nodes that are up), so a
+ * browser sees one origin whichever node serves it. Each client connection is piped to one node; when
+ * that node dies, the connection is cut, as a real balancer would. Records which node took each
+ * WebSocket upgrade (`GET /ws`).
+ */
+export class TcpBalancer {
+  private server: net.Server | null = null;
+  private readonly rr: Balancer;
+  /** Node names that took a WebSocket upgrade, in order. */
+  readonly upgrades: string[] = [];
+  private readonly open = new Set<net.Socket>();
+  port = 0;
+
+  constructor(nodes: NodeProcess[]) {
+    this.rr = new Balancer(nodes);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const node = this.rr.pick();
+      if (!node?.url) return client.destroy();
+      const { port } = new URL(node.url);
+      const upstream = net.connect(Number(port), '127.0.0.1');
+      this.open.add(client).add(upstream);
+      client.once('data', (first: Buffer) => {
+        if (first.subarray(0, 8).toString('latin1') === 'GET /ws ') this.upgrades.push(node.spec.name);
+        upstream.write(first);
+        client.pipe(upstream);
+      });
+      upstream.pipe(client);
+      const cut = () => {
+        client.destroy();
+        upstream.destroy();
+        this.open.delete(client);
+        this.open.delete(upstream);
+      };
+      client.on('error', cut);
+      upstream.on('error', cut);
+      client.on('close', cut);
+      upstream.on('close', cut);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as net.AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.open) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Signs a demo staff member in on `node` (password, then the TOTP code of the current step: call it once
+ * per account and step). `call` then talks to any node with the session (sessions live in the store).
+ */
+export async function staffSignIn(
+  node: NodeProcess,
+  agent: { id: string; email: string; password: string; totpSecret: string },
+) {
+  const first = await postJson(`${node.url}/api/auth/login`, { email: agent.email, password: agent.password });
+  if (first.status !== 200) throw new Error(`sign-in of ${agent.email} failed: ${first.status}`);
+  const code = totpCode(agent.totpSecret, new Date(), totpStep(new Date()));
+  const r = await postJson(`${node.url}/api/auth/login/totp`, { challenge: first.json.challenge, code });
+  if (r.status !== 200) throw new Error(`second step of ${agent.email} failed: ${r.status}`);
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const csrf = r.json.csrfToken as string;
+  const call = async (n: NodeProcess, method: string, p: string, body?: unknown) => {
+    const res = await fetch(`${n.url}${p}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrf,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: (await res.json().catch(() => null)) as any };
+  };
+  return { id: agent.id, cookie, call };
 }
