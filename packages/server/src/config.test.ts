@@ -91,6 +91,15 @@ describe('loadConfig database selection', () => {
   });
 });
 
+describe('loadConfig SHUTDOWN_DRAIN_MS', () => {
+  it('drains for 5 s before moving clients when there are other nodes (REDIS_URL), not on one node', () => {
+    expect(load().shutdownDrainMs).toBe(0);
+    expect(load({ REDIS_URL: 'redis://127.0.0.1:6379' }).shutdownDrainMs).toBe(5000);
+    expect(load({ REDIS_URL: 'redis://127.0.0.1:6379', SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+    expect(load({ SHUTDOWN_DRAIN_MS: '2500' }).shutdownDrainMs).toBe(2500);
+  });
+});
+
 describe('loadConfig TRUST_PROXY', () => {
   it('trusts no proxy by default, a hop count, or a list of addresses and CIDRs; refuses anything else', () => {
     expect(load().trustProxy).toBe(false);

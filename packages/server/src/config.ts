@@ -53,7 +53,7 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
   /** On SIGTERM: how long /readyz reports "draining" before sockets are asked to move (load balancer catch-up). */
-  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(5_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).optional(),
   ALLOWED_ORIGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Shared HS256 secret(s) for the host site's chat tokens, comma separated, newest first (rotation). */
@@ -218,7 +218,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
-    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    // One node has nowhere to send its clients, so it stops at once unless told otherwise.
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (e.REDIS_URL ? 5_000 : 0),
     allowedOrigins: (e.ALLOWED_ORIGINS ?? publicUrl ?? '')
       .split(',')
       .map((s) => s.trim().replace(/\/$/, ''))
