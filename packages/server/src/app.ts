@@ -229,8 +229,9 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const caseTimers = new CaseTimers({ db: store.db, bus, cases, clock, logger, sweepMs: config.caseTimers.sweepMs });
   caseTimers.start();
   const conversations = new ConversationService({
-    // SQLite has one writer: concurrent sends share commits (store/group-commit.ts). PostgreSQL: one each.
-    store: new ConversationsStore(store.db, { groupCommit: store.kind === 'sqlite' }),
+    // SQLite has one writer: concurrent sends share commits (store/group-commit.ts). PostgreSQL: one
+    // statement each, committed on its own (ConversationsStore.appendOnce).
+    store: new ConversationsStore(store.db, { groupCommit: store.kind === 'sqlite', kind: store.kind }),
     agents: agentsStore,
     bus,
     assistant: metrics.timeAssistant(assistant),
@@ -327,6 +328,9 @@ export async function createApp(config: Config, o: AppOverrides = {}): Promise<A
   const http = await createHttp({ logger, secureCookies: config.secureCookies, trustProxy: config.trustProxy });
   // First, so every route is timed; GET /metrics (bearer token when METRICS_TOKEN is set).
   metrics.registerHttp(http, config.metricsToken);
+  if (config.env === 'production' && !config.metricsToken) {
+    logger.warn('METRICS_TOKEN is not set: /metrics is open; set it or block the path at the load balancer');
+  }
   // Before any route or plugin, so the per-IP limits cover the site's sign-in too.
   const rateLimits = new RateLimits(config.rateLimits, o.rateLimiters ?? counters?.limiters);
   registerHttpRateLimits(http, rateLimits);

@@ -147,8 +147,13 @@ describe.skipIf(skip)('redaction at the edge, end to end', () => {
 
     // --- While the assistant has the chat: every message goes to it too.
     for (const [body, kinds] of BOT_PHASE) {
+      // Waiting from before the send: the second tab may get the message before the sender's ack.
+      const echoed = tab2.next(
+        'message',
+        (f) => f.message.author.role === 'cardmember' && f.message.conversationId === convId,
+      );
       expectAck(await send(cm, body), kinds, body);
-      await tab2.next('message', (f) => f.message.author.role === 'cardmember' && f.message.conversationId === convId);
+      await echoed;
     }
     await s.app.services.conversations.idle();
     expect(assistant.seen.length).toBe(BOT_PHASE.length);

@@ -77,16 +77,28 @@ export class AssistantJobsStore {
 
   /** Inside the message's transaction: the job, already leased to this node (its first take). */
   async add(tx: Transaction<Database>, conversationId: string, messageSeq: number): Promise<AssistantJob> {
-    const row = {
+    const row = { ...this.draft(conversationId), message_seq: messageSeq };
+    await tx.insertInto('assistant_jobs').values(row).execute();
+    return this.taken(row);
+  }
+
+  /**
+   * The job row for a message whose seq is not known yet, already leased to this node (its first
+   * take): the PostgreSQL send stores it in the message's own statement (ConversationsStore.appendOnce).
+   */
+  draft(conversationId: string): Omit<AssistantJobsTable, 'message_seq'> & { attempts: 1; leased_by: string } {
+    return {
       id: randomUUID(),
       conversation_id: conversationId,
-      message_seq: messageSeq,
       created_at: new Date(this.now()).toISOString(),
       attempts: 1,
       lease_until: this.leaseUntil(),
       leased_by: this.o.nodeId,
     };
-    await tx.insertInto('assistant_jobs').values(row).execute();
+  }
+
+  /** This node's take of a job row it stored. */
+  taken(row: Pick<AssistantJobsTable, 'id' | 'conversation_id' | 'message_seq' | 'attempts'>): AssistantJob {
     return toJob(row, this.o.nodeId);
   }
 

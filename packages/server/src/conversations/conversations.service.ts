@@ -25,7 +25,8 @@ import { redactedTypes, storedRedactions, type Redactor } from '../redaction/red
 import { iso, type Clock } from '../shared/clock.js';
 import { AppError, conflict, notFound } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { Database } from '../store/schema.js';
+import { isUniqueViolation } from '../store/db.js';
+import type { Database, MessagesTable } from '../store/schema.js';
 import { authorize, can, queueScope, type Action, type ChatParticipation } from '../security/access.js';
 import { effectiveLevel } from '../security/stepup.policy.js';
 import { recordReasonedRead, REASON_MAX_CHARS, REASON_MIN_CHARS } from '../security/access-audit.js';
@@ -129,11 +130,14 @@ export class ConversationService {
     action: Action = 'conversation.read',
   ): Promise<{ row: ConversationRow; participants: ChatParticipation[] }> {
     authorize(actor, action);
-    const row = await this.d.store.get(id);
-    if (!row) throw notFoundError();
-    const participants = actor.role === 'cardmember' ? [] : await this.d.store.staffParticipants(id);
-    authorize(actor, action, { conversation: row, participants });
-    return { row, participants };
+    // Staff: the row and who joined the chat in one query; a cardmember's policy needs no participants.
+    const found =
+      actor.role === 'cardmember'
+        ? await this.d.store.get(id).then((row) => row && { row, participants: [] })
+        : await this.d.store.getWithStaff(id);
+    if (!found) throw notFoundError();
+    authorize(actor, action, { conversation: found.row, participants: found.participants });
+    return found;
   }
 
   /**
@@ -261,29 +265,39 @@ export class ConversationService {
 
   // ------------------------------------------------------------------ the life of a message
 
+  /** PostgreSQL send: the message (and the assistant's job, when `answers`) in one committed statement. */
+  private async appendOnce(conversationId: string, m: NewMessage, now: string, answers: boolean) {
+    const draft = answers ? this.jobs.draft(conversationId) : undefined;
+    const row = await this.d.store.appendOnce(conversationId, m, now, draft);
+    return { row, duplicate: false, job: draft ? this.jobs.taken({ ...draft, message_seq: row.seq }) : null };
+  }
+
   /**
    * Stores one message from a cardmember or agent. Persist before ack: the caller acks only after this
    * resolves. A repeated clientMsgId returns the first stored message with duplicate=true.
    */
   async send(actor: Actor, input: { conversationId: string; clientMsgId: string; body: string }): Promise<SendResult> {
     const { row, participants } = await this.readable(actor, input.conversationId);
-    // A retry of something already stored must succeed even if the chat has since closed.
-    const prior = await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId);
-    if (prior) {
+    // A retry of something already stored must succeed even if the chat has since closed (or the retry's
+    // body would now be refused): the stored row is looked for before any refusal. A writable chat
+    // needs no look first: the store's unique (conversation, clientMsgId) catches the retry below.
+    const refuse = async (err: AppError): Promise<SendResult> => {
+      const prior = await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId);
+      if (!prior) throw err;
       return {
         message: presentMessage(prior),
         duplicate: true,
         redactedTypes: redactedTypes(storedRedactions(prior.meta)),
       };
-    }
+    };
     if (!canWrite(actor, row, participants)) {
-      if (row.status === 'closed') throw conflict('conversation_closed', 'This chat has ended.');
-      throw new AppError('forbidden', 403, 'You cannot write to this conversation right now.');
+      if (row.status === 'closed') return refuse(conflict('conversation_closed', 'This chat has ended.'));
+      return refuse(new AppError('forbidden', 403, 'You cannot write to this conversation right now.'));
     }
     const trimmed = input.body.trim();
-    if (!trimmed) throw new AppError('message_empty', 400, 'The message is empty.');
+    if (!trimmed) return refuse(new AppError('message_empty', 400, 'The message is empty.'));
     if (trimmed.length > MAX_BODY_CHARS) {
-      throw new AppError('message_too_long', 400, `Messages can be at most ${MAX_BODY_CHARS} characters.`);
+      return refuse(new AppError('message_too_long', 400, `Messages can be at most ${MAX_BODY_CHARS} characters.`));
     }
     // Redaction at the edge: from here on only the redacted text exists.
     const redaction = this.d.redactor.redact(trimmed);
@@ -293,42 +307,48 @@ export class ConversationService {
         : { authorType: 'agent', authorId: actor.agentId, authorName: actor.firstName };
     const now = iso(this.d.clock.now());
     const answers = actor.role === 'cardmember' && (row.status === 'bot' || row.status === 'queued');
-    const result = await this.d.store.transaction(
-      async (tx) => {
-        const appended = await this.d.store.append(
-          tx,
-          row.id,
-          {
-            ...author,
-            clientMsgId: input.clientMsgId,
-            kind: 'text',
-            body: redaction.text,
-            meta: redaction.findings.length
-              ? { redactions: redaction.findings.map((f) => ({ type: f.type, start: f.start, end: f.end })) }
-              : {},
+    const newMessage: NewMessage = {
+      ...author,
+      clientMsgId: input.clientMsgId,
+      kind: 'text',
+      body: redaction.text,
+      meta: redaction.findings.length
+        ? { redactions: redaction.findings.map((f) => ({ type: f.type, start: f.start, end: f.end })) }
+        : {},
+    };
+    // A concurrent retry won the race on (conversation, clientMsgId): return its row.
+    const stored = async () => ({
+      row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!,
+      duplicate: true,
+      job: null,
+    });
+    const result: { row: MessagesTable; duplicate: boolean; job: AssistantJob | null } = this.d.store
+      .singleStatementSend
+      ? // PostgreSQL: bump, message, event and the assistant's job in one statement, one round trip.
+        await this.appendOnce(row.id, newMessage, now, answers).catch(async (err: unknown) => {
+          if (isUniqueViolation(err)) return stored();
+          throw err;
+        })
+      : await this.d.store.transaction(
+          async (tx) => {
+            const appended = await this.d.store.append(tx, row.id, newMessage, now);
+            // The assistant's turn is owed from the moment the message is: both commit together.
+            const job = answers && !appended.duplicate ? await this.jobs.add(tx, row.id, appended.row.seq) : null;
+            return { ...appended, job };
           },
-          now,
+          stored,
+          // SQLite: concurrent sends share a commit, each still atomic and acked only once committed.
+          { grouped: true },
         );
-        // The assistant's turn is owed from the moment the message is: both commit together.
-        const job = answers && !appended.duplicate ? await this.jobs.add(tx, row.id, appended.row.seq) : null;
-        return { ...appended, job };
-      },
-      // A concurrent retry won the race on (conversation, clientMsgId): return its row.
-      async () => ({
-        row: (await this.d.store.findByClientMsgId(this.d.store.db, row.id, input.clientMsgId))!,
-        duplicate: true,
-        job: null,
-      }),
-      // SQLite: concurrent sends share a commit, each still atomic and acked only once committed.
-      { grouped: true },
-    );
     const message = presentMessage(result.row);
     if (!result.duplicate) {
       await this.publishMessage(message);
       // This node holds the job's lease: it answers at once (after its earlier turns of the chat).
       if (result.job) this.assistantJobs.submit(result.job);
     }
-    return { message, duplicate: result.duplicate, redactedTypes: redactedTypes(redaction.findings) };
+    // A retry reports what the first send's redaction removed.
+    const removed = result.duplicate ? storedRedactions(result.row.meta) : redaction.findings;
+    return { message, duplicate: result.duplicate, redactedTypes: redactedTypes(removed) };
   }
 
   /** Resolves when every assistant turn this node started has finished (tests, graceful shutdown). */

@@ -1,13 +1,20 @@
 /** Persistence for conversations, participants, messages and their events. */
 import { recordEvent, type EventRecord } from '../store/events.store.js';
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { CompiledQuery, type Transaction } from 'kysely';
 import type { ChatParticipant } from '@carechat/protocol';
 import type { ChatParticipation } from '../security/access.js';
 import { compiledQuery } from '../store/compiled-query.js';
 import { isUniqueViolation, type Db } from '../store/db.js';
 import { GroupCommit } from '../store/group-commit.js';
-import type { ConversationsTable, Database, MessagesTable, StepupPromptsTable } from '../store/schema.js';
+import { preparedStatement } from '../store/prepared-statements.js';
+import type {
+  AssistantJobsTable,
+  ConversationsTable,
+  Database,
+  MessagesTable,
+  StepupPromptsTable,
+} from '../store/schema.js';
 
 export type Tx = Transaction<Database> | Db;
 
@@ -40,6 +47,43 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** The roles of staff who joined a chat besides its assignee (the policy's relationship input). */
+const JOINED_ROLES = ['conference', 'supervisor', 'monitor'] as const;
+
+/**
+ * PostgreSQL: a message send as ONE statement (so one round trip, committed on its own): the seq bump
+ * (which takes the conversation's row lock until commit, so concurrent appends to a chat serialize and
+ * seqs have no gaps), the message, its `message.created` event and, when given, the assistant's job.
+ * The event payload is the same text as `JSON.stringify({ messageId, seq })`. A repeated clientMsgId
+ * fails the whole statement with a unique violation, bump included (no gap), and the caller reads the
+ * stored row. Parameters: $1 message id, $2 conversation id, $3 now, $4 client_msg_id, $5 author_type,
+ * $6 author_id, $7 author_name, $8 kind, $9 body, $10 meta; with a job $11 id, $12 created_at,
+ * $13 lease_until, $14 leased_by.
+ */
+const APPEND_ONCE_SQL = (withJob: boolean) => `with bump as (
+  update conversations set last_seq = last_seq + 1, updated_at = $3::text where id = $2::text returning last_seq
+), msg as (
+  insert into messages (id, conversation_id, seq, client_msg_id, author_type, author_id, author_name, kind, body, meta, created_at)
+  select $1::text, $2::text, last_seq, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, $3::text from bump
+  returning seq
+), ev as (
+  insert into events (type, conversation_id, actor_type, actor_id, payload, created_at)
+  select 'message.created', $2::text, $5::text, $6::text, '{"messageId":"' || $1::text || '","seq":' || seq::text || '}', $3::text from msg
+)${
+  withJob
+    ? `, job as (
+  insert into assistant_jobs (id, conversation_id, message_seq, created_at, attempts, lease_until, leased_by)
+  select $11::text, $2::text, seq, $12::text, 1, $13::text, $14::text from msg
+)`
+    : ''
+}
+select seq from msg`;
+
+const APPEND_ALONE = APPEND_ONCE_SQL(false);
+const APPEND_WITH_JOB = APPEND_ONCE_SQL(true);
+preparedStatement(APPEND_ALONE);
+preparedStatement(APPEND_WITH_JOB);
+
 export class ConversationsStore {
   /**
    * The queries every message send runs, compiled once (store/compiled-query.ts): the same SQL and
@@ -49,18 +93,37 @@ export class ConversationsStore {
   /** SQLite only: message sends share commits (store/group-commit.ts). */
   private readonly group: GroupCommit<Database> | null;
 
+  /** PostgreSQL: message sends are one statement each (appendOnce); otherwise a transaction. */
+  readonly singleStatementSend: boolean;
+
   constructor(
     readonly db: Db,
-    o: { groupCommit?: boolean } = {},
+    o: { groupCommit?: boolean; kind?: 'sqlite' | 'postgres' } = {},
   ) {
     this.hot = ConversationsStore.hotQueries(this);
     this.group = o.groupCommit ? new GroupCommit(db) : null;
+    this.singleStatementSend = o.kind === 'postgres';
   }
 
   private static hotQueries(store: ConversationsStore) {
     const db = store.db;
     return {
       get: compiledQuery(db, 1, (db, id: string) => store.base(db).where('c.id', '=', id)),
+      // The row and the staff who joined it in one round trip: one result row per joined staff member
+      // (a single row with nulls when there is none).
+      getWithStaff: compiledQuery(db, 1, (db, id: string) =>
+        store
+          .base(db)
+          .leftJoin('participants as jp', (join) =>
+            join
+              .onRef('jp.conversation_id', '=', 'c.id')
+              .on('jp.participant_type', '=', 'agent')
+              .on('jp.left_at', 'is', null)
+              .on('jp.role', 'in', [...JOINED_ROLES]),
+          )
+          .select(['jp.participant_id as jp_id', 'jp.role as jp_role'])
+          .where('c.id', '=', id),
+      ),
       byClientMsgId: compiledQuery(db, 2, (db, conversationId: string, clientMsgId: string) =>
         db
           .selectFrom('messages')
@@ -75,7 +138,7 @@ export class ConversationsStore {
           .where('conversation_id', '=', conversationId)
           .where('participant_type', '=', 'agent')
           .where('left_at', 'is', null)
-          .where('role', 'in', ['conference', 'supervisor', 'monitor']),
+          .where('role', 'in', [...JOINED_ROLES]),
       ),
       nextSeq: compiledQuery(db, 2, (db, conversationId: string, now: string) =>
         db
@@ -111,6 +174,18 @@ export class ConversationsStore {
 
   async get(id: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
     return (await this.hot.get(tx, id)).rows[0];
+  }
+
+  /** The row with the staff who joined it (staffParticipants), read together in one query. */
+  async getWithStaff(id: string): Promise<{ row: ConversationRow; participants: ChatParticipation[] } | undefined> {
+    const { rows } = await this.hot.getWithStaff(this.db, id);
+    const first = rows[0];
+    if (!first) return undefined;
+    const { jp_id: _id, jp_role: _role, ...row } = first;
+    const participants = rows.flatMap((r) =>
+      r.jp_id ? [{ agentId: r.jp_id, role: r.jp_role as ChatParticipation['role'] }] : [],
+    );
+    return { row, participants };
   }
 
   async findOpenForCard(cardmemberId: string, cardId: string, tx: Tx = this.db): Promise<ConversationRow | undefined> {
@@ -203,6 +278,54 @@ export class ConversationsStore {
       now,
     });
     return { row, duplicate: false };
+  }
+
+  /**
+   * PostgreSQL (singleStatementSend): appends a message with the next seq, its event and (given `job`)
+   * the assistant's job row, in one statement that commits on its own (APPEND_ONCE_SQL): one round trip
+   * instead of BEGIN, bump, insert, event, job, COMMIT. Resolves once committed; a repeated clientMsgId
+   * rejects with the unique violation (nothing stored), for the caller to read the first row.
+   */
+  async appendOnce(
+    conversationId: string,
+    m: NewMessage,
+    now: string,
+    job?: Omit<AssistantJobsTable, 'message_seq'>,
+  ): Promise<MessagesTable> {
+    if (!this.singleStatementSend) throw new Error('appendOnce is for PostgreSQL stores');
+    const id = randomUUID();
+    const meta = JSON.stringify(m.meta ?? {});
+    const params: unknown[] = [
+      id,
+      conversationId,
+      now,
+      m.clientMsgId,
+      m.authorType,
+      m.authorId,
+      m.authorName,
+      m.kind,
+      m.body,
+      meta,
+      ...(job ? [job.id, job.created_at, job.lease_until, job.leased_by] : []),
+    ];
+    const { rows } = await this.db.executeQuery<{ seq: number }>(
+      CompiledQuery.raw(job ? APPEND_WITH_JOB : APPEND_ALONE, params),
+    );
+    const seq = rows[0]?.seq;
+    if (seq === undefined) throw new Error(`conversation ${conversationId} does not exist`);
+    return {
+      id,
+      conversation_id: conversationId,
+      seq: Number(seq),
+      client_msg_id: m.clientMsgId,
+      author_type: m.authorType,
+      author_id: m.authorId,
+      author_name: m.authorName,
+      kind: m.kind,
+      body: m.body,
+      meta,
+      created_at: now,
+    };
   }
 
   async findByClientMsgId(tx: Tx, conversationId: string, clientMsgId: string): Promise<MessagesTable | undefined> {

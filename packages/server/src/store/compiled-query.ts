@@ -8,9 +8,11 @@
  *
  * For queries of a fixed shape only: every argument must be a bound value (never an identifier, a
  * list whose length varies, or a value Kysely inlines into the SQL); a misuse throws when built.
- * Query-transforming Kysely plugins do not see these queries (the app uses none).
+ * Query-transforming Kysely plugins do not see these queries (the app uses none). On PostgreSQL they
+ * run as prepared statements (store/prepared-statements.ts).
  */
 import { createQueryId, type CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { preparedStatement } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 type Executor = Kysely<Database>;
@@ -44,6 +46,8 @@ export function compiledQuery<A extends unknown[], R>(
     if (missing >= 0 || compiled.sql.includes('\u0000')) {
       throw new Error(`compiledQuery: argument ${missing} is not a bound parameter of ${compiled.sql}`);
     }
+    // PostgreSQL: prepared once per connection (store/prepared-statements.ts).
+    preparedStatement(compiled.sql);
     return (template = { compiled, slots });
   };
   const bind = (args: A): CompiledQuery<R> => {

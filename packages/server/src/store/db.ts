@@ -20,6 +20,7 @@ import * as m0009assistantJobs from './migrations/0009_assistant_jobs.js';
 import * as m0010presence from './migrations/0010_presence.js';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { withPreparedStatements } from './prepared-statements.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 
 /** SQLite: how often the checkpoint worker runs, and the writer's own threshold (pages) behind it. */
@@ -77,11 +78,14 @@ export async function openStore(config: DatabaseConfig, observe?: QueryObserver)
   } else {
     // BIGINT (int8) counts come back as strings by default; ours stay far below 2^53.
     pg.types.setTypeParser(20, (v) => Number(v));
-    const pool = new pg.Pool({
-      connectionString: config.url,
-      max: 10,
-      ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
-    });
+    // The message path's statements are parsed and planned once per connection (store/prepared-statements.ts).
+    const pool = withPreparedStatements(
+      new pg.Pool({
+        connectionString: config.url,
+        max: 10,
+        ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+      }),
+    );
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     if (config.schema) await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
     // Pin Kysely's migration tables to our schema: unpinned, a kysely_migration table in ANY schema
