@@ -375,6 +375,19 @@ export class TestSocket {
     });
   }
 
+  /**
+   * A frame this socket has already received, or the next one: for frames another socket's action
+   * caused, which may arrive before that socket's own answer.
+   */
+  seenOrNext<T extends ServerFrame['type']>(
+    type: T,
+    pred: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Extract<ServerFrame, { type: T }>> {
+    const seen = this.frames.find((f) => f.type === type && pred(f as Extract<ServerFrame, { type: T }>));
+    return seen ? Promise.resolve(seen as Extract<ServerFrame, { type: T }>) : this.next(type, pred, timeoutMs);
+  }
+
   /** hello -> welcome, then optional subscribe -> subscribed. */
   async handshake(conversationId?: string, lastSeq = 0) {
     const welcome = this.next('welcome');
