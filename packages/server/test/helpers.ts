@@ -18,7 +18,7 @@ import { DEMO_AGENTS } from '../src/seed/demo.js';
 
 export const TEST_SECRET = 'test-identity-secret-0123456789-abcdefghijklmnop';
 export const dbKind: 'sqlite' | 'postgres' = process.env.CARECHAT_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 let pgReachable: Promise<boolean> | undefined;
 async function pgAvailable(): Promise<boolean> {

@@ -115,18 +115,7 @@ export class SessionsStore {
     return now.getTime() - Date.parse(row.last_seen_at ?? row.created_at) >= this.staffIdleMs;
   }
 
-  /** Re-checks a session by hash (used by long-lived sockets). */
-  async isLive(hash: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .select(['kind', 'expires_at', 'revoked_at', 'last_seen_at', 'created_at'])
-      .where('id_hash', '=', hash)
-      .executeTakeFirst();
-    const now = this.clock.now();
-    return !!row && !row.revoked_at && row.expires_at > iso(now) && !this.idledOut(row, now);
-  }
-
-  /** Which of `hashes` are live sessions now (one query per 500; open sockets re-check in bulk). */
+  /** Which of `hashes` are live sessions now: open sockets re-check their sessions in bulk (one query per 500). */
   async liveAmong(hashes: string[]): Promise<Set<string>> {
     const live = new Set<string>();
     const now = this.clock.now();

@@ -90,8 +90,6 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
     data.drop();
   });
 
-  const signIn = staffSignIn;
-
   it('delivers every message exactly once, in order, on every side, and assigns no chat twice', async () => {
     try {
       await run();
@@ -112,7 +110,7 @@ describe.skipIf(skip)('three nodes on PostgreSQL + Redis: SIGKILL one, restart a
         AGENTS.map((a) => a.id),
       )
       .execute();
-    const staff = await Promise.all(AGENTS.map((a, i) => signIn(nodes[i % nodes.length]!, a)));
+    const staff = await Promise.all(AGENTS.map((a, i) => staffSignIn(nodes[i % nodes.length]!, a)));
 
     // Cardmembers open their chats on every node and ask for a person.
     const chats: Array<{ id: string; sessionToken: string; lastSeq: number }> = [];

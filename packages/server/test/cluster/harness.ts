@@ -18,9 +18,9 @@ import WebSocket from 'ws';
 import { AUTH_SUBPROTOCOL_PREFIX, PROTOCOL_VERSION, SUBPROTOCOL, type ServerFrame } from '@carechat/protocol';
 import type { Database } from '../../src/store/schema.js';
 import { totpCode, totpStep } from '../../src/identity/totp.js';
-import { postJson, REDIS_URL, sleep, TEST_SECRET, testRunId } from '../helpers.js';
+import { PG_URL, postJson, redisEnv, sleep, TEST_SECRET, testRunId } from '../helpers.js';
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { PG_URL };
 
 /**
  * What every node of a test cluster shares: a fresh PostgreSQL schema of this run (dropped by the global
@@ -39,8 +39,7 @@ export function clusterEnv(
       DATA_DIR: dataDir,
       DATABASE_URL: PG_URL,
       DATABASE_SCHEMA: schema,
-      REDIS_URL,
-      REDIS_PREFIX: `t:${schema}:`,
+      ...redisEnv(`t:${schema}:`),
       IDENTITY_SECRETS: TEST_SECRET,
       SITE_SESSION_SECRET: 'cluster-site-session-secret-0123456789abcdef',
       ACCOUNTS_ENCRYPTION_KEY: 'cluster-accounts-key-0123456789abcdefghijkl',
